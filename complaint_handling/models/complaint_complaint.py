@@ -1,0 +1,647 @@
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from .complaint_stage import COMPLAINT_STATES, DONE_STATES
+
+CHANNELS = [
+    ("email", "E-mail"),
+    ("web", "Web Form"),
+    ("phone", "Phone"),
+    ("in_person", "In Person"),
+    ("letter", "Letter"),
+    ("social", "Social Media"),
+    ("other", "Other"),
+]
+
+# The ISO 10002 clause 7 process: which state may follow which. Every change of state,
+# from a button or from dragging a kanban card, is checked against this table.
+TRANSITIONS = {
+    "received": ("acknowledged", "rejected", "withdrawn"),
+    "acknowledged": ("assessed", "rejected", "withdrawn"),
+    "assessed": ("investigating", "rejected", "withdrawn"),
+    "investigating": ("response_proposed", "escalated", "withdrawn"),
+    "response_proposed": ("decision_communicated", "investigating", "withdrawn"),
+    "decision_communicated": ("closed", "response_proposed", "escalated", "withdrawn"),
+    "escalated": ("response_proposed", "closed", "withdrawn"),
+    "reopened": ("investigating", "response_proposed", "withdrawn"),
+    "closed": ("reopened",),
+    "rejected": ("reopened",),
+    "withdrawn": ("reopened",),
+}
+
+# How the acknowledgement reaches the complainant, by intake channel (when not set by hand).
+ACKNOWLEDGEMENT_BY_CHANNEL = {"phone": "phone", "letter": "letter", "in_person": "in_person", "web": "portal"}
+
+# Fields only ``_change_state`` may write; views and other code call the action methods.
+PROCESS_FIELDS = {"state", "date_acknowledged", "date_assessed", "date_closed", "reopen_count"}
+
+# The button that enters each state: a card dragged to a stage goes through it, so the drag
+# does what the button does (decision approval, communication...). Withdrawing and reopening
+# need a reason, so a drag there is refused and the button asks for it.
+STATE_ACTIONS = {
+    "acknowledged": "action_acknowledge",
+    "assessed": "action_assess",
+    "rejected": "action_reject",
+    "investigating": "action_start_investigation",
+    "response_proposed": "action_propose_response",
+    "decision_communicated": "action_communicate_decision",
+    "escalated": "action_escalate",
+    "closed": "action_close",
+}
+
+
+class ComplaintComplaint(models.Model):
+    """A customer complaint, from receipt to closure (ISO 10002:2018 clause 7)."""
+
+    _name = "complaint.complaint"
+    _description = "Complaint"
+    _inherit = ["portal.mixin", "mail.thread.cc", "mail.activity.mixin"]
+    _order = "priority desc, date_received desc, id desc"
+    _rec_names_search = ["name", "subject", "partner_id.name", "complainant_name", "complainant_email"]
+    _check_company_auto = True
+
+    def _default_stage_id(self):
+        return self.env["complaint.stage"].search([("state", "=", "received")], limit=1)
+
+    # Receipt (7.2)
+    name = fields.Char(string="Reference", required=True, readonly=True, copy=False, index="trigram", default="/")
+    subject = fields.Char(required=True, tracking=True)
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company, tracking=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Complainant",
+        index=True,
+        tracking=True,
+        check_company=True,
+        help="The complainant, when known as a contact. Otherwise fill in the name and contact details.",
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id",
+        string="Commercial Entity",
+        help="The complainant's company (or the complainant): the documents they can complain about.",
+    )
+    complainant_name = fields.Char(tracking=True)
+    complainant_email = fields.Char(string="Complainant E-mail", tracking=True)
+    complainant_phone = fields.Char(tracking=True)
+    anonymous = fields.Boolean(tracking=True, help="The complainant did not give their identity; no reply can be sent.")
+    channel = fields.Selection(CHANNELS, required=True, default="other", tracking=True)
+    date_received = fields.Datetime(
+        string="Received On", required=True, default=fields.Datetime.now, index=True, tracking=True
+    )
+    received_by_id = fields.Many2one("res.users", default=lambda self: self.env.user, readonly=True)
+    description = fields.Html(help="What happened, in the complainant's words.")
+    remedy_requested = fields.Text(help="What the complainant asks the organisation to do.")
+    product_id = fields.Many2one("product.product", index="btree_not_null", check_company=True)
+    date_deadline = fields.Datetime(string="Response Due", index=True, tracking=True)
+
+    # Initial assessment (7.5)
+    category_id = fields.Many2one(
+        "complaint.category", index=True, tracking=True, check_company=True, ondelete="restrict"
+    )
+    severity_id = fields.Many2one("complaint.severity", tracking=True, ondelete="restrict")
+    priority = fields.Selection(
+        [("0", "Normal"), ("1", "High"), ("2", "Urgent"), ("3", "Critical")], default="0", tracking=True
+    )
+    complexity = fields.Selection([("low", "Low"), ("medium", "Medium"), ("high", "High")])
+    safety_impact = fields.Boolean(tracking=True)
+    legal_impact = fields.Boolean(tracking=True)
+    regulatory_impact = fields.Boolean(tracking=True)
+    scope_decision = fields.Selection(
+        [("in_scope", "In Scope"), ("out_of_scope", "Not a Complaint / Out of Scope")],
+        string="Scope",
+        tracking=True,
+    )
+    scope_reason = fields.Text(help="Why the complaint is out of scope; told to the complainant.")
+    immediate_action = fields.Text(help="Action taken at once, before the investigation.")
+
+    # Accountability and objectivity
+    user_id = fields.Many2one(
+        "res.users",
+        string="Handler",
+        index=True,
+        tracking=True,
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+    )
+    team_id = fields.Many2one("complaint.team", index=True, tracking=True, check_company=True)
+    subject_user_ids = fields.Many2many(
+        "res.users",
+        "complaint_subject_user_rel",
+        "complaint_id",
+        "user_id",
+        string="Persons Complained About",
+        help="Staff the complaint is about; they may not handle it.",
+    )
+    subject_team_id = fields.Many2one(
+        "complaint.team",
+        string="Team Complained About",
+        check_company=True,
+        help="Team the complaint is about; its members may not handle it.",
+    )
+    confidential = fields.Boolean(
+        tracking=True, help="Only the handler, the team leader and complaint managers can see it."
+    )
+
+    # Process
+    stage_id = fields.Many2one(
+        "complaint.stage",
+        index=True,
+        tracking=True,
+        copy=False,
+        ondelete="restrict",
+        default=lambda self: self._default_stage_id(),
+        group_expand="_read_group_stage_ids",
+    )
+    state = fields.Selection(COMPLAINT_STATES, default="received", required=True, readonly=True, copy=False, index=True)
+    is_done = fields.Boolean(compute="_compute_is_done", store=True, index=True)
+    step_ids = fields.One2many("complaint.step", "complaint_id", string="Step History", readonly=True)
+    date_acknowledged = fields.Datetime(string="Acknowledged On", readonly=True, copy=False)
+    acknowledgement_method = fields.Selection(
+        [
+            ("email", "E-mail"),
+            ("portal", "Portal"),
+            ("phone", "Phone"),
+            ("letter", "Letter"),
+            ("in_person", "In Person"),
+        ],
+        copy=False,
+    )
+    date_assessed = fields.Datetime(string="Assessed On", readonly=True, copy=False)
+
+    # Investigation (7.6)
+    findings = fields.Html()
+    root_cause_id = fields.Many2one("complaint.cause", index=True, tracking=True)
+    root_cause = fields.Text(string="Root Cause Details")
+
+    # Response and decision (7.7, 7.8)
+    decision_ids = fields.One2many("complaint.decision", "complaint_id", string="Decisions", copy=False)
+    decision_id = fields.Many2one(
+        "complaint.decision",
+        string="Current Decision",
+        compute="_compute_decision_id",
+        store=True,
+        help="The latest decision that was not superseded.",
+    )
+    decision_state = fields.Selection(related="decision_id.state", string="Decision Status")
+
+    # Escalation (ISO 10003)
+    escalation_type = fields.Selection(
+        [("internal_review", "Internal Review"), ("external", "External Dispute Resolution")],
+        tracking=True,
+        copy=False,
+    )
+    escalation_note = fields.Text(copy=False)
+
+    # Closing (7.9)
+    date_closed = fields.Datetime(string="Closed On", readonly=True, copy=False, index=True)
+    closing_reason = fields.Text(
+        copy=False,
+        help="Required to close without the complainant's acceptance (e.g. unreachable), to withdraw or to reopen.",
+    )
+    reopen_count = fields.Integer(readonly=True, copy=False)
+
+    _sql_constraints = [
+        ("name_company_uniq", "unique (name, company_id)", "A complaint reference must be unique per company."),
+    ]
+
+    # ------------------------------------------------------------------ computes
+
+    @api.depends("state")
+    def _compute_is_done(self):
+        for complaint in self:
+            complaint.is_done = complaint.state in DONE_STATES
+
+    @api.depends("decision_ids.state")
+    def _compute_decision_id(self):
+        for complaint in self:
+            decisions = complaint.decision_ids.filtered(lambda d: d.state != "cancelled")
+            # Newest first; a decision being added in the form (no id yet) is the newest.
+            complaint.decision_id = decisions.sorted(lambda d: (not d._origin.id, d._origin.id or 0))[-1:]
+
+    @api.depends("name", "subject")
+    def _compute_display_name(self):
+        for complaint in self:
+            complaint.display_name = f"{complaint.name} - {complaint.subject}" if complaint.subject else complaint.name
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        # Every stage is a kanban column, even an empty one; stages are few.
+        return stages.search([], order=stages._order)  # pylint: disable=no-search-all
+
+    # --------------------------------------------------------------- constraints
+
+    @api.constrains("partner_id", "complainant_name", "complainant_email", "complainant_phone", "anonymous")
+    def _check_complainant_contact(self):
+        for complaint in self:
+            if complaint.anonymous or complaint.partner_id:
+                continue
+            if not complaint.complainant_name or not (complaint.complainant_email or complaint.complainant_phone):
+                raise ValidationError(
+                    self.env._(
+                        "Complaint %(ref)s: choose the complainant's contact, or enter their name and an "
+                        "e-mail or phone number, or mark the complaint as anonymous.",
+                        ref=complaint.name,
+                    )
+                )
+
+    @api.constrains("user_id", "team_id", "subject_user_ids", "subject_team_id")
+    def _check_objectivity(self):
+        """ISO 10002 4.6: the handler may not be the person or in the team complained about."""
+        for complaint in self:
+            handler = complaint.user_id
+            if handler and handler in complaint.subject_user_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s cannot handle complaint %(ref)s: the complaint is about them. "
+                        "Choose another handler.",
+                        user=handler.name,
+                        ref=complaint.name,
+                    )
+                )
+            subject_team = complaint.subject_team_id
+            if subject_team and complaint.team_id == subject_team:
+                raise ValidationError(
+                    self.env._(
+                        "Complaint %(ref)s is about the team %(team)s: assign it to another team.",
+                        ref=complaint.name,
+                        team=subject_team.name,
+                    )
+                )
+            if subject_team and handler and handler in (subject_team.member_ids | subject_team.leader_id):
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s cannot handle complaint %(ref)s: they belong to the team it is about "
+                        "(%(team)s). Choose a handler outside that team.",
+                        user=handler.name,
+                        ref=complaint.name,
+                        team=subject_team.name,
+                    )
+                )
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        if self.partner_id:
+            self.complainant_name = self.partner_id.name
+            self.complainant_email = self.partner_id.email
+            self.complainant_phone = self.partner_id.phone or self.partner_id.mobile
+
+    @api.onchange("category_id")
+    def _onchange_category_id(self):
+        if self.category_id.team_id and not self.team_id:
+            self.team_id = self.category_id.team_id
+
+    # ---------------------------------------------------------------------- CRUD
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        unnamed_by_company = defaultdict(list)
+        for vals in vals_list:
+            if PROCESS_FIELDS & set(vals) and not self.env.is_superuser():
+                raise UserError(self.env._("A new complaint always starts as received."))
+            if vals.get("name", "/") == "/":
+                unnamed_by_company[vals.get("company_id") or self.env.company.id].append(vals)
+            if vals.get("category_id") and not vals.get("team_id"):
+                vals["team_id"] = self.env["complaint.category"].browse(vals["category_id"]).team_id.id
+        for company_id, company_vals in unnamed_by_company.items():
+            references = self._next_references(self.env["res.company"].browse(company_id), len(company_vals))
+            for vals, reference in zip(company_vals, references, strict=True):
+                vals["name"] = reference
+        complaints = super().create(vals_list)
+        self.env["complaint.step"].sudo().create(
+            [
+                {
+                    "complaint_id": complaint.id,
+                    "action": "received",
+                    "state_to": complaint.state,
+                    "stage_id": complaint.stage_id.id,
+                    "handler_id": complaint.user_id.id,
+                    "team_id": complaint.team_id.id,
+                    "note": dict(CHANNELS)[complaint.channel],
+                }
+                for complaint in complaints
+            ]
+        )
+        return complaints
+
+    def write(self, vals):
+        if self.env.context.get("complaint_change_state"):
+            return super().write(vals)
+        if PROCESS_FIELDS & set(vals):
+            raise UserError(
+                self.env._("The status of a complaint changes only through its action buttons or its stage.")
+            )
+        stage = self.env["complaint.stage"].browse(vals.pop("stage_id")) if "stage_id" in vals else None
+        result = super().write(vals) if vals else True
+        if {"user_id", "team_id"} & set(vals):
+            self._log_step(self.env._("Assigned"))
+        if stage is not None:
+            # A card dragged to another stage: the rules of the target state apply.
+            for complaint in self:
+                if stage.state == complaint.state:
+                    super(ComplaintComplaint, complaint).write({"stage_id": stage.id})
+                elif stage.state in STATE_ACTIONS:
+                    getattr(complaint.with_context(complaint_stage_id=stage.id), STATE_ACTIONS[stage.state])()
+                else:
+                    complaint._change_state(stage.state, stage=stage)
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        if not self.env.is_superuser():
+            raise UserError(
+                self.env._("Complaints are never deleted, so that the record stays complete. Archive it instead.")
+            )
+
+    # ------------------------------------------------------------------- process
+
+    @api.model
+    def _next_references(self, company, count):
+        """Draw ``count`` new references from the complaint sequence of ``company``.
+
+        Same result as calling ``next_by_code`` ``count`` times, but a standard sequence
+        (PostgreSQL ``nextval``) gives the whole batch in one query.
+        """
+        sequence = (
+            self.env["ir.sequence"]
+            .sudo()
+            .search(
+                [("code", "=", "complaint.complaint"), ("company_id", "in", [company.id, False])],
+                order="company_id",
+                limit=1,
+            )
+        )
+        if not sequence:
+            raise UserError(
+                self.env._(
+                    "There is no sequence with the code complaint.complaint for %(company)s: "
+                    "an administrator can add one in Settings > Technical > Sequences.",
+                    company=company.name,
+                )
+            )
+        if sequence.implementation != "standard" or sequence.use_date_range:
+            return [sequence.with_company(company)._next() for _i in range(count)]
+        self.env.cr.execute(
+            SQL("SELECT nextval(%s) FROM generate_series(1, %s)", f"ir_sequence_{sequence.id:03d}", count)
+        )
+        return [sequence.get_next_char(number) for (number,) in self.env.cr.fetchall()]
+
+    def _log_step(self, action, note=False, state_from=False):
+        """Append one line per complaint to the step history (as superuser: nobody writes it directly)."""
+        self.env["complaint.step"].sudo().create(
+            [
+                {
+                    "complaint_id": complaint.id,
+                    "action": action,
+                    "state_from": state_from or complaint.state,
+                    "state_to": complaint.state,
+                    "stage_id": complaint.stage_id.id,
+                    "handler_id": complaint.user_id.id,
+                    "team_id": complaint.team_id.id,
+                    "note": note,
+                }
+                for complaint in self
+            ]
+        )
+
+    def _state_label(self, state):
+        return dict(self._fields["state"]._description_selection(self.env))[state]
+
+    def _check_can_enter(self, new_state, reason=False):
+        """Raise a UserError naming what is missing before the complaints may enter ``new_state``."""
+        for complaint in self:
+            allowed = TRANSITIONS[complaint.state]
+            if new_state not in allowed:
+                raise UserError(
+                    self.env._(
+                        "Complaint %(ref)s is “%(current)s”: it cannot go to “%(target)s”. "
+                        "Possible next steps: %(allowed)s.",
+                        ref=complaint.name,
+                        current=self._state_label(complaint.state),
+                        target=self._state_label(new_state),
+                        allowed=", ".join(self._state_label(s) for s in allowed),
+                    )
+                )
+            missing = complaint._missing_to_enter(new_state, reason)
+            if missing:
+                raise UserError(
+                    self.env._("Complaint %(ref)s cannot move on yet: %(missing)s", ref=complaint.name, missing=missing)
+                )
+
+    def _missing_to_enter(self, new_state, reason=False):
+        """What this complaint lacks to enter ``new_state`` (a sentence for the user), or False."""
+        self.ensure_one()
+        decision = self.decision_id
+        if new_state == "assessed":
+            if not (self.category_id and self.severity_id):
+                return self.env._("set the category and the severity of the initial assessment.")
+            if self.scope_decision != "in_scope":
+                return self.env._("decide that the complaint is in scope (or reject it as out of scope).")
+        if new_state == "rejected" and (self.scope_decision != "out_of_scope" or not self.scope_reason):
+            return self.env._("mark the complaint as out of scope and write the reason told to the complainant.")
+        if new_state == "investigating" and not self.user_id:
+            return self.env._("assign a responsible handler.")
+        if new_state == "response_proposed" and decision.state != "draft":
+            return self.env._("add a new decision (remedy and reasons) in the Decision tab.")
+        if new_state == "decision_communicated":
+            if decision.state == "to_approve":
+                return self.env._(
+                    "the decision is above the approval limit and waits for a complaint manager's approval."
+                )
+            if decision.state != "approved":
+                return self.env._("propose a decision first.")
+        if new_state == "escalated" and not self.escalation_type:
+            return self.env._("choose the kind of escalation (internal review or external dispute resolution).")
+        if new_state == "closed":
+            if decision.state not in ("communicated", "accepted", "rejected"):
+                return self.env._("record and communicate a decision before closing.")
+            if decision.state != "accepted" and not self.closing_reason:
+                return self.env._(
+                    "the complainant has not accepted the decision: record their acceptance, or write "
+                    "the closing reason (e.g. no answer after reminders)."
+                )
+        if new_state in ("withdrawn", "reopened") and not (reason and reason.strip()):
+            return self.env._("give the reason.")
+        return False
+
+    def _change_state(self, new_state, stage=None, action=None, reason=False):
+        """Move the complaints to ``new_state``: the one way a complaint's state changes.
+
+        Checks the transition and its prerequisites, writes the state, its stage and dates,
+        appends to the step history (who, when, from, to, why) and logs it in the chatter.
+        """
+        self._check_can_enter(new_state, reason)
+        if not stage and self.env.context.get("complaint_stage_id"):
+            # The stage a card was dragged to (see ``write``).
+            stage = self.env["complaint.stage"].browse(self.env.context["complaint_stage_id"])
+            stage = stage if stage.state == new_state else None
+        stage = stage or self.env["complaint.stage"].search([("state", "=", new_state)], limit=1)
+        if not stage:
+            raise UserError(
+                self.env._(
+                    "No active stage is mapped to the state “%(state)s”. A complaint manager can add one in "
+                    "Configuration > Stages.",
+                    state=self._state_label(new_state),
+                )
+            )
+        now = fields.Datetime.now()
+        vals = {"state": new_state, "stage_id": stage.id}
+        if new_state == "acknowledged":
+            vals["date_acknowledged"] = now
+        elif new_state == "assessed":
+            vals["date_assessed"] = now
+        elif new_state == "closed":
+            vals["date_closed"] = now
+        elif new_state == "withdrawn":
+            vals["closing_reason"] = reason
+        elif new_state == "reopened":
+            vals.update(date_closed=False, closing_reason=False)
+        previous = {complaint.id: complaint.state for complaint in self}
+        notes = {
+            complaint.id: reason or (complaint.closing_reason if new_state == "closed" else False) for complaint in self
+        }
+        writer = super(ComplaintComplaint, self.with_context(complaint_change_state=True))
+        if new_state == "reopened":
+            for complaint in self:
+                complaint.with_context(complaint_change_state=True).reopen_count += 1
+        writer.write(vals)
+        action = action or self._state_label(new_state)
+        self.env["complaint.step"].sudo().create(
+            [
+                {
+                    "complaint_id": complaint.id,
+                    "action": action,
+                    "state_from": previous[complaint.id],
+                    "state_to": new_state,
+                    "stage_id": stage.id,
+                    "handler_id": complaint.user_id.id,
+                    "team_id": complaint.team_id.id,
+                    "note": notes[complaint.id],
+                }
+                for complaint in self
+            ]
+        )
+        bodies = {}
+        for complaint in self:
+            body = Markup("<p>%s</p>") % self.env._(
+                "%(action)s: %(previous)s → %(target)s",
+                action=action,
+                previous=self._state_label(previous[complaint.id]),
+                target=self._state_label(new_state),
+            )
+            if notes[complaint.id]:
+                body += Markup("<p>%s</p>") % notes[complaint.id]
+            bodies[complaint.id] = body
+        self._message_log_batch(bodies=bodies)
+        return True
+
+    def _open_reason_wizard(self, action):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reason"),
+            "res_model": "complaint.reason.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_complaint_ids": self.ids, "default_action": action},
+        }
+
+    # ------------------------------------------------------------------- actions
+
+    def action_acknowledge(self):
+        """Record that the complainant was told the complaint was received (ISO 10002 7.4)."""
+        for complaint in self.filtered(lambda c: not c.acknowledgement_method):
+            complaint.acknowledgement_method = ACKNOWLEDGEMENT_BY_CHANNEL.get(complaint.channel, "email")
+        return self._change_state("acknowledged", action=self.env._("Acknowledged"))
+
+    def action_assess(self):
+        """Complete the initial assessment: classification, severity, scope (ISO 10002 7.5)."""
+        return self._change_state("assessed", action=self.env._("Assessed"))
+
+    def action_reject(self):
+        """Reject as out of scope / not a complaint, with the reason told to the complainant (7.5)."""
+        return self._change_state("rejected", action=self.env._("Rejected as out of scope"))
+
+    def action_start_investigation(self):
+        """Start, or go back to, the investigation (ISO 10002 7.6)."""
+        return self._change_state("investigating", action=self.env._("Investigation started"))
+
+    def action_propose_response(self):
+        """Propose the draft decision; above the approval limit it waits for a manager (7.7)."""
+        # First the state (its check needs the decision still in draft), then the decisions.
+        self._change_state("response_proposed", action=self.env._("Response proposed"))
+        for complaint in self:
+            current = complaint.decision_id
+            earlier = complaint.decision_ids.filtered(
+                lambda d, current=current: d != current and d.state in ("draft", "to_approve", "approved")
+            )
+            earlier.write({"state": "cancelled"})
+            current.state = "to_approve" if current.approval_required else "approved"
+        return True
+
+    def action_communicate_decision(self):
+        """Record that the decision was told to the complainant, with reasons and options (7.8)."""
+        # First the state (its check needs the decision still approved), then the decisions.
+        self._change_state("decision_communicated", action=self.env._("Decision communicated"))
+        self.decision_id.write({"state": "communicated", "date_communicated": fields.Datetime.now()})
+        return True
+
+    def action_record_acceptance(self):
+        """The complainant accepts the decision: the complaint can be closed (7.9)."""
+        self._check_decision_awaiting_answer()
+        self.decision_id.write({"state": "accepted", "date_response": fields.Datetime.now()})
+        self._log_step(self.env._("Decision accepted by the complainant"))
+        return True
+
+    def action_record_rejection(self):
+        """The complainant rejects the decision: the complaint stays open (7.9)."""
+        self._check_decision_awaiting_answer()
+        for complaint in self:
+            if not complaint.decision_id.rejection_reason:
+                raise UserError(
+                    self.env._(
+                        "Complaint %(ref)s: write why the complainant rejects the decision first.",
+                        ref=complaint.name,
+                    )
+                )
+        self.decision_id.write({"state": "rejected", "date_response": fields.Datetime.now()})
+        for complaint in self:
+            complaint._log_step(
+                self.env._("Decision rejected by the complainant"), note=complaint.decision_id.rejection_reason
+            )
+        return True
+
+    def _check_decision_awaiting_answer(self):
+        for complaint in self:
+            if complaint.state != "decision_communicated" or complaint.decision_id.state != "communicated":
+                raise UserError(
+                    self.env._(
+                        "Complaint %(ref)s has no communicated decision waiting for the complainant's answer.",
+                        ref=complaint.name,
+                    )
+                )
+
+    def action_escalate(self):
+        """Escalate to internal review or external dispute resolution (ISO 10003)."""
+        return self._change_state("escalated", action=self.env._("Escalated"))
+
+    def action_close(self):
+        """Close (7.9): needs a communicated decision, accepted by the complainant or a closing reason."""
+        return self._change_state("closed", action=self.env._("Closed"))
+
+    def action_withdraw(self, reason=None):
+        """The complainant withdraws the complaint. Without a reason, asks for it."""
+        if reason is None:
+            return self._open_reason_wizard("withdraw")
+        return self._change_state("withdrawn", action=self.env._("Withdrawn"), reason=reason)
+
+    def action_reopen(self, reason=None):
+        """Reopen a closed, rejected or withdrawn complaint; its history is kept. Without a reason, asks for it."""
+        if reason is None:
+            return self._open_reason_wizard("reopen")
+        return self._change_state("reopened", action=self.env._("Reopened"), reason=reason)

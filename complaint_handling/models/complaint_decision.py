@@ -1,0 +1,136 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+REMEDY_TYPES = [
+    ("refund", "Refund"),
+    ("replacement", "Replacement"),
+    ("repair", "Repair"),
+    ("apology", "Apology"),
+    ("explanation", "Explanation"),
+    ("compensation", "Compensation"),
+    ("no_action", "No Action (with reasons)"),
+]
+# Remedies that cost the organisation money and so carry an amount.
+MONETARY_REMEDIES = ("refund", "replacement", "repair", "compensation")
+
+
+class ComplaintDecision(models.Model):
+    """The organisation's response to a complaint (ISO 10002 7.7–7.9).
+
+    A complaint can receive several decisions over time (a rejected one is kept and a new
+    one proposed); the latest one that is not cancelled is the complaint's current decision.
+    """
+
+    _name = "complaint.decision"
+    _description = "Complaint Decision"
+    _order = "complaint_id, id desc"
+    _check_company_auto = True
+
+    complaint_id = fields.Many2one(
+        "complaint.complaint", required=True, index=True, ondelete="cascade", check_company=True
+    )
+    company_id = fields.Many2one(related="complaint_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    remedy_type = fields.Selection(REMEDY_TYPES, required=True)
+    amount = fields.Monetary(help="Cost of the remedy to the organisation (refund, compensation...).")
+    reasons = fields.Text(required=True, help="Why this decision was taken; told to the complainant.")
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("to_approve", "Waiting Approval"),
+            ("approved", "Approved"),
+            ("communicated", "Communicated"),
+            ("accepted", "Accepted by Complainant"),
+            ("rejected", "Rejected by Complainant"),
+            ("cancelled", "Superseded"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+    )
+    approval_required = fields.Boolean(
+        compute="_compute_approval_required",
+        store=True,
+        help="The amount is above the company's approval limit: a complaint manager must approve.",
+    )
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    date_approved = fields.Datetime(readonly=True, copy=False)
+    date_communicated = fields.Datetime(readonly=True, copy=False)
+    date_response = fields.Datetime(string="Complainant Answered On", readonly=True, copy=False)
+    rejection_reason = fields.Text(help="Why the complainant does not accept the decision.")
+
+    @api.depends("amount", "company_id.complaint_approval_limit")
+    def _compute_approval_required(self):
+        for decision in self:
+            limit = decision.company_id.complaint_approval_limit
+            decision.approval_required = bool(limit) and decision.amount > limit
+
+    @api.constrains("amount", "remedy_type")
+    def _check_amount(self):
+        for decision in self:
+            if decision.amount < 0:
+                raise models.ValidationError(self.env._("The amount of a decision cannot be negative."))
+            if decision.amount and decision.remedy_type not in MONETARY_REMEDIES:
+                raise models.ValidationError(
+                    self.env._(
+                        "A decision of type “%(type)s” has no amount; leave the amount empty.",
+                        type=dict(self._fields["remedy_type"]._description_selection(self.env))[decision.remedy_type],
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(vals.get("state", "draft") != "draft" for vals in vals_list):
+            raise UserError(self.env._("A new decision starts as a draft; propose it from its complaint."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if (
+            vals.get("state") in ("approved", "communicated", "accepted", "rejected")
+            and not self.env.su
+            and any(d.state in ("draft", "to_approve") and d.approval_required for d in self)
+            and not self.env.user.has_group("complaint_handling.group_complaint_manager")
+        ):
+            # Without this, writing the state would skip the approval of action_approve.
+            raise AccessError(self.env._("Only a complaint manager can approve a decision above the approval limit."))
+        locked = {"remedy_type", "amount", "reasons"} & set(vals)
+        if locked and any(d.state not in ("draft", "to_approve") for d in self):
+            raise UserError(
+                self.env._(
+                    "A decision that was approved or communicated cannot be changed; propose a new decision instead."
+                )
+            )
+        if locked & {"amount", "remedy_type"}:
+            # A changed amount must be approved again.
+            for decision in self.filtered(lambda d: d.state == "to_approve"):
+                decision.state = "draft"
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_communicated(self):
+        if any(d.state not in ("draft", "cancelled") for d in self):
+            raise UserError(
+                self.env._("Only draft decisions can be deleted; the others are part of the complaint's record.")
+            )
+
+    def action_approve(self):
+        """Approve decisions above the approval limit (complaint managers only)."""
+        if not self.env.user.has_group("complaint_handling.group_complaint_manager"):
+            raise AccessError(self.env._("Only a complaint manager can approve a decision."))
+        not_waiting = self.filtered(lambda d: d.state != "to_approve")
+        if not_waiting:
+            raise UserError(self.env._("Only decisions waiting for approval can be approved."))
+        self.write({"state": "approved", "approved_by_id": self.env.uid, "date_approved": fields.Datetime.now()})
+        for decision in self:
+            decision.complaint_id._log_step(self.env._("Decision approved"), note=decision.display_name)
+        return True
+
+    @api.depends("remedy_type", "amount")
+    def _compute_display_name(self):
+        labels = dict(self._fields["remedy_type"]._description_selection(self.env))
+        for decision in self:
+            name = labels.get(decision.remedy_type, "")
+            if decision.amount:
+                name = f"{name} ({decision.currency_id.format(decision.amount)})"
+            decision.display_name = name

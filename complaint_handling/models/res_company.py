@@ -1,0 +1,12 @@
+from odoo import fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    complaint_approval_limit = fields.Monetary(
+        string="Complaint Decision Approval Limit",
+        currency_field="currency_id",
+        help="Decisions costing more than this amount must be approved by a complaint manager. "
+        "Zero: no approval needed.",
+    )

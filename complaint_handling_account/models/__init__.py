@@ -1,0 +1,2 @@
+from . import complaint_complaint
+from . import account_move

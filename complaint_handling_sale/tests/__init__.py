@@ -1,0 +1,2 @@
+from . import test_complaint_sale
+from . import test_sale_order_complaints

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# README command 1: start Odoo on http://localhost:8069 with both addons and demo data.
+# Creates the database when it does not exist; otherwise upgrades the addons in it.
+# Usage: setup/start.sh             (COMPLAINT_DB=name to choose the database, HTTP_PORT=8069)
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bash "$REPO_ROOT/setup/install.sh"
+
+DB=${COMPLAINT_DB:-complaints}
+odoo=("$VENV/bin/python" -m odoo -c "$ODOO_CONF" -d "$DB" --db-filter="^$DB\$")
+
+if psql -d "$DB" -Atc "select 1 from ir_module_module limit 1" >/dev/null 2>&1; then
+    say "Upgrading $OUR_ADDONS in the existing database '$DB'"
+    "${odoo[@]}" -u "$OUR_ADDONS" --stop-after-init --log-level=warn
+else
+    say "Creating the database '$DB' with demo data (a few minutes)"
+    "${odoo[@]}" -i "$ERP_ADDONS,$OUR_ADDONS" --stop-after-init --log-level=warn
+fi
+
+cat <<MSG
+
+  Complaint Handling is starting on  http://localhost:${HTTP_PORT:-8069}   (database: $DB)
+
+  Demo logins (login / password):
+    admin / admin                          administrator, complaint manager
+    complaint_manager / complaint_manager  complaint manager (all complaints, approvals)
+    handler / handler                      complaint handler, leader of Customer Care
+    handler2 / handler2                    complaint handler
+    complaint_user / complaint_user        logs complaints, sees their own
+    auditor / auditor                      read-only auditor
+
+  Stop with Ctrl+C.
+
+MSG
+exec "${odoo[@]}"
