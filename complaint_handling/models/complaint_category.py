@@ -9,6 +9,7 @@ class ComplaintCategory(models.Model):
     _parent_name = "parent_id"
     _parent_store = True
     _rec_name = "complete_name"
+    _rec_names_search = ["complete_name", "name"]
     _order = "complete_name"
     _check_company_auto = True
 
@@ -23,8 +24,10 @@ class ComplaintCategory(models.Model):
     team_id = fields.Many2one(
         "complaint.team",
         string="Default Team",
-        check_company=True,
-        help="Team that handles complaints of this category unless another team is set.",
+        company_dependent=True,
+        domain="[('company_id', 'in', allowed_company_ids)]",
+        help="Team that handles complaints of this category unless another team is set; "
+        "each company chooses its own for a shared category.",
     )
     company_id = fields.Many2one("res.company", help="Leave empty to share the category between companies.")
     active = fields.Boolean(default=True)
@@ -37,6 +40,22 @@ class ComplaintCategory(models.Model):
                 category.complete_name = f"{category.parent_id.complete_name} / {category.name}"
             else:
                 category.complete_name = category.name
+
+    @api.depends_context("lang")
+    @api.depends("complete_name")
+    def _compute_display_name(self):
+        # complete_name is stored in one language only; show the path in the user's language.
+        ancestor_ids = {int(i) for category in self for i in (category.parent_path or "").split("/") if i}
+        ancestors = self.browse(ancestor_ids).with_context(active_test=False).sudo()
+        names = {ancestor.id: ancestor.name for ancestor in ancestors}
+        for category in self:
+            path = [int(i) for i in (category.parent_path or "").split("/") if i]
+            if path and all(i in names for i in path):
+                category.display_name = " / ".join(names[i] for i in path)
+            elif category.parent_id:  # new record, not in the tree yet
+                category.display_name = f"{category.parent_id.display_name} / {category.name or ''}"
+            else:
+                category.display_name = category.name or ""
 
     def _compute_complaint_count(self):
         counts = dict(

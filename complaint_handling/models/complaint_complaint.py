@@ -3,7 +3,7 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from .complaint_stage import COMPLAINT_STATES, DONE_STATES
@@ -153,7 +153,6 @@ class ComplaintComplaint(models.Model):
     stage_id = fields.Many2one(
         "complaint.stage",
         index=True,
-        tracking=True,
         copy=False,
         ondelete="restrict",
         default=lambda self: self._default_stage_id(),
@@ -294,36 +293,49 @@ class ComplaintComplaint(models.Model):
 
     @api.onchange("category_id")
     def _onchange_category_id(self):
-        if self.category_id.team_id and not self.team_id:
-            self.team_id = self.category_id.team_id
+        team = self.category_id.with_company(self.company_id).team_id
+        if team and not self.team_id:
+            self.team_id = team
 
     # ---------------------------------------------------------------------- CRUD
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            if any(PROCESS_FIELDS & set(vals) for vals in vals_list):
+                raise UserError(self.env._("A new complaint always starts as received."))
+            if any(vals.get("confidential") for vals in vals_list):
+                self._check_can_mark_confidential()
+        vals_list = [dict(vals) for vals in vals_list]  # filled in below; the caller's dicts stay as they are
+        received_stage = self._default_stage_id()
         unnamed_by_company = defaultdict(list)
         for vals in vals_list:
-            if PROCESS_FIELDS & set(vals) and not self.env.is_superuser():
-                raise UserError(self.env._("A new complaint always starts as received."))
+            company_id = vals.get("company_id") or self.env.company.id
             if vals.get("name", "/") == "/":
-                unnamed_by_company[vals.get("company_id") or self.env.company.id].append(vals)
+                unnamed_by_company[company_id].append(vals)
+            if not vals.get("stage_id"):
+                vals["stage_id"] = received_stage.id
+            elif self.env["complaint.stage"].browse(vals["stage_id"]).state != "received":
+                raise UserError(self.env._("A new complaint always starts in a stage of the state Received."))
             if vals.get("category_id") and not vals.get("team_id"):
-                vals["team_id"] = self.env["complaint.category"].browse(vals["category_id"]).team_id.id
+                category = self.env["complaint.category"].with_company(company_id).browse(vals["category_id"])
+                vals["team_id"] = category.team_id.id
         for company_id, company_vals in unnamed_by_company.items():
             references = self._next_references(self.env["res.company"].browse(company_id), len(company_vals))
             for vals, reference in zip(company_vals, references, strict=True):
                 vals["name"] = reference
         complaints = super().create(vals_list)
+        channels = dict(self._fields["channel"]._description_selection(self.env))
         self.env["complaint.step"].sudo().create(
             [
                 {
                     "complaint_id": complaint.id,
-                    "action": "received",
+                    "action": self.env._("Received"),
                     "state_to": complaint.state,
                     "stage_id": complaint.stage_id.id,
                     "handler_id": complaint.user_id.id,
                     "team_id": complaint.team_id.id,
-                    "note": dict(CHANNELS)[complaint.channel],
+                    "note": channels[complaint.channel],
                 }
                 for complaint in complaints
             ]
@@ -337,19 +349,23 @@ class ComplaintComplaint(models.Model):
             raise UserError(
                 self.env._("The status of a complaint changes only through its action buttons or its stage.")
             )
+        if vals.get("confidential"):
+            self._check_can_mark_confidential()
         stage = self.env["complaint.stage"].browse(vals.pop("stage_id")) if "stage_id" in vals else None
         result = super().write(vals) if vals else True
         if {"user_id", "team_id"} & set(vals):
             self._log_step(self.env._("Assigned"))
         if stage is not None:
-            # A card dragged to another stage: the rules of the target state apply.
-            for complaint in self:
-                if stage.state == complaint.state:
-                    super(ComplaintComplaint, complaint).write({"stage_id": stage.id})
-                elif stage.state in STATE_ACTIONS:
-                    getattr(complaint.with_context(complaint_stage_id=stage.id), STATE_ACTIONS[stage.state])()
-                else:
-                    complaint._change_state(stage.state, stage=stage)
+            # A card dragged to another stage: within the same state it only moves; to another
+            # state it takes the step's action, with the rules of the target state.
+            same_state = self.filtered(lambda c: c.state == stage.state)
+            if same_state:
+                super(ComplaintComplaint, same_state).write({"stage_id": stage.id})
+            moving = (self - same_state).with_context(complaint_stage_id=stage.id)
+            if moving and stage.state in STATE_ACTIONS:
+                getattr(moving, STATE_ACTIONS[stage.state])()
+            elif moving:
+                moving._change_state(stage.state, stage=stage)
         return result
 
     @api.ondelete(at_uninstall=False)
@@ -392,19 +408,24 @@ class ComplaintComplaint(models.Model):
         )
         return [sequence.get_next_char(number) for (number,) in self.env.cr.fetchall()]
 
-    def _log_step(self, action, note=False, state_from=False):
-        """Append one line per complaint to the step history (as superuser: nobody writes it directly)."""
+    def _log_step(self, action, note=False, notes=None):
+        """Append one line per complaint to the step history, without a change of state.
+
+        ``notes`` maps complaint ids to their own note; ``note`` is the note of the others.
+        Written as superuser: nobody writes the history directly.
+        """
+        notes = notes or {}
         self.env["complaint.step"].sudo().create(
             [
                 {
                     "complaint_id": complaint.id,
                     "action": action,
-                    "state_from": state_from or complaint.state,
+                    "state_from": complaint.state,
                     "state_to": complaint.state,
                     "stage_id": complaint.stage_id.id,
                     "handler_id": complaint.user_id.id,
                     "team_id": complaint.team_id.id,
-                    "note": note,
+                    "note": notes.get(complaint.id, note),
                 }
                 for complaint in self
             ]
@@ -412,6 +433,21 @@ class ComplaintComplaint(models.Model):
 
     def _state_label(self, state):
         return dict(self._fields["state"]._description_selection(self.env))[state]
+
+    def _check_can_mark_confidential(self):
+        # A user who logs a complaint would lose sight of it at once (the rules show confidential
+        # complaints to their handler, team leader and managers only).
+        if not self.env.user.has_group("complaint_handling.group_complaint_handler"):
+            raise AccessError(
+                self.env._("Only complaint handlers can mark a complaint confidential; ask a handler to do it.")
+            )
+
+    def _check_handler(self):
+        """Only handlers move complaints through the process; users log them."""
+        if not (self.env.su or self.env.user.has_group("complaint_handling.group_complaint_handler")):
+            raise AccessError(
+                self.env._("Only complaint handlers can move a complaint through the process; ask a handler.")
+            )
 
     def _check_can_enter(self, new_state, reason=False):
         """Raise a UserError naming what is missing before the complaints may enter ``new_state``."""
@@ -476,6 +512,7 @@ class ComplaintComplaint(models.Model):
         Checks the transition and its prerequisites, writes the state, its stage and dates,
         appends to the step history (who, when, from, to, why) and logs it in the chatter.
         """
+        self._check_handler()
         self._check_can_enter(new_state, reason)
         if not stage and self.env.context.get("complaint_stage_id"):
             # The stage a card was dragged to (see ``write``).
@@ -580,21 +617,27 @@ class ComplaintComplaint(models.Model):
             earlier = complaint.decision_ids.filtered(
                 lambda d, current=current: d != current and d.state in ("draft", "to_approve", "approved")
             )
-            earlier.write({"state": "cancelled"})
-            current.state = "to_approve" if current.approval_required else "approved"
+            earlier.with_context(complaint_change_state=True).state = "cancelled"
+            current.with_context(complaint_change_state=True).state = (
+                "to_approve" if current.approval_required else "approved"
+            )
         return True
 
     def action_communicate_decision(self):
         """Record that the decision was told to the complainant, with reasons and options (7.8)."""
         # First the state (its check needs the decision still approved), then the decisions.
         self._change_state("decision_communicated", action=self.env._("Decision communicated"))
-        self.decision_id.write({"state": "communicated", "date_communicated": fields.Datetime.now()})
+        self.decision_id.with_context(complaint_change_state=True).write(
+            {"state": "communicated", "date_communicated": fields.Datetime.now()}
+        )
         return True
 
     def action_record_acceptance(self):
         """The complainant accepts the decision: the complaint can be closed (7.9)."""
         self._check_decision_awaiting_answer()
-        self.decision_id.write({"state": "accepted", "date_response": fields.Datetime.now()})
+        self.decision_id.with_context(complaint_change_state=True).write(
+            {"state": "accepted", "date_response": fields.Datetime.now()}
+        )
         self._log_step(self.env._("Decision accepted by the complainant"))
         return True
 
@@ -609,14 +652,17 @@ class ComplaintComplaint(models.Model):
                         ref=complaint.name,
                     )
                 )
-        self.decision_id.write({"state": "rejected", "date_response": fields.Datetime.now()})
-        for complaint in self:
-            complaint._log_step(
-                self.env._("Decision rejected by the complainant"), note=complaint.decision_id.rejection_reason
-            )
+        self.decision_id.with_context(complaint_change_state=True).write(
+            {"state": "rejected", "date_response": fields.Datetime.now()}
+        )
+        self._log_step(
+            self.env._("Decision rejected by the complainant"),
+            notes={complaint.id: complaint.decision_id.rejection_reason for complaint in self},
+        )
         return True
 
     def _check_decision_awaiting_answer(self):
+        self._check_handler()
         for complaint in self:
             if complaint.state != "decision_communicated" or complaint.decision_id.state != "communicated":
                 raise UserError(

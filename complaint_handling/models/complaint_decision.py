@@ -86,14 +86,9 @@ class ComplaintDecision(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if (
-            vals.get("state") in ("approved", "communicated", "accepted", "rejected")
-            and not self.env.su
-            and any(d.state in ("draft", "to_approve") and d.approval_required for d in self)
-            and not self.env.user.has_group("complaint_handling.group_complaint_manager")
-        ):
-            # Without this, writing the state would skip the approval of action_approve.
-            raise AccessError(self.env._("Only a complaint manager can approve a decision above the approval limit."))
+        if "state" in vals and not self.env.context.get("complaint_change_state"):
+            # Otherwise writing the state would skip the process, and the approval with it.
+            raise UserError(self.env._("The status of a decision changes only through the buttons of its complaint."))
         locked = {"remedy_type", "amount", "reasons"} & set(vals)
         if locked and any(d.state not in ("draft", "to_approve") for d in self):
             raise UserError(
@@ -101,11 +96,14 @@ class ComplaintDecision(models.Model):
                     "A decision that was approved or communicated cannot be changed; propose a new decision instead."
                 )
             )
-        if locked & {"amount", "remedy_type"}:
-            # A changed amount must be approved again.
-            for decision in self.filtered(lambda d: d.state == "to_approve"):
-                decision.state = "draft"
-        return super().write(vals)
+        result = super().write(vals)
+        if locked:
+            # A waiting decision whose new amount is within the limit needs no approval any more;
+            # one still above it stays waiting, for the manager to approve the new amount.
+            self.filtered(lambda d: d.state == "to_approve" and not d.approval_required).with_context(
+                complaint_change_state=True
+            ).state = "approved"
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_communicated(self):
@@ -121,9 +119,12 @@ class ComplaintDecision(models.Model):
         not_waiting = self.filtered(lambda d: d.state != "to_approve")
         if not_waiting:
             raise UserError(self.env._("Only decisions waiting for approval can be approved."))
-        self.write({"state": "approved", "approved_by_id": self.env.uid, "date_approved": fields.Datetime.now()})
-        for decision in self:
-            decision.complaint_id._log_step(self.env._("Decision approved"), note=decision.display_name)
+        self.with_context(complaint_change_state=True).write(
+            {"state": "approved", "approved_by_id": self.env.uid, "date_approved": fields.Datetime.now()}
+        )
+        self.complaint_id._log_step(
+            self.env._("Decision approved"), notes={d.complaint_id.id: d.display_name for d in self}
+        )
         return True
 
     @api.depends("remedy_type", "amount")

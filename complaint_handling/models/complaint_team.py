@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class ComplaintTeam(models.Model):
@@ -40,7 +40,11 @@ class ComplaintTeam(models.Model):
         for team in self:
             team.complaint_count = counts.get(team, 0)
 
-    @api.model
-    def _get_user_teams(self, user):
-        """Teams the user leads or belongs to."""
-        return self.search(["|", ("leader_id", "=", user.id), ("member_ids", "in", user.id)])
+    def write(self, vals):
+        result = super().write(vals)
+        if {"member_ids", "leader_id"} & set(vals):
+            # A new member may be the handler of an open complaint about this team.
+            self.env["complaint.complaint"].sudo().search(
+                [("subject_team_id", "in", self.ids), ("is_done", "=", False), ("user_id", "!=", False)]
+            )._check_objectivity()
+        return result

@@ -27,13 +27,17 @@ class TestDecision(ComplaintCase):
             decision.action_approve()
         self.assertEqual(decision.state, "to_approve")
 
-    def test_handler_cannot_bypass_approval_by_writing_the_decision_state(self):
+    def test_nobody_writes_the_decision_state_directly(self):
         complaint = self._investigating()
         decision = self._create_decision(complaint, remedy_type="refund", amount=1500)
         complaint.action_propose_response()
-        for state in ("approved", "communicated", "accepted"):
-            with self.subTest(state=state), self.assertRaises(AccessError):
-                decision.write({"state": state})
+        for user in (self.handler, self.manager):
+            for state in ("approved", "communicated", "accepted"):
+                with (
+                    self.subTest(user=user.login, state=state),
+                    self.assertRaisesText(UserError, "only through the buttons"),
+                ):
+                    decision.with_user(user).write({"state": state})
         self.assertEqual(decision.state, "to_approve")
         with self.assertRaisesText(UserError, "starts as a draft"):
             self._create_decision(complaint, remedy_type="refund", amount=2000, state="approved")
@@ -88,9 +92,20 @@ class TestDecision(ComplaintCase):
         decision = self._create_decision(complaint, remedy_type="refund", amount=1500)
         complaint.action_propose_response()
         decision.amount = 1800
-        self.assertEqual(decision.state, "draft")
-        with self.assertRaises(UserError):
-            decision.with_user(self.manager).action_approve()
+        self.assertEqual(decision.state, "to_approve")
+        with self.assertRaises(AccessError):
+            decision.action_approve()
+        decision.with_user(self.manager).action_approve()
+        self.assertRecordValues(decision, [{"state": "approved", "amount": 1800, "approved_by_id": self.manager.id}])
+
+    def test_a_waiting_decision_lowered_within_the_limit_needs_no_approval(self):
+        complaint = self._investigating()
+        decision = self._create_decision(complaint, remedy_type="refund", amount=1500)
+        complaint.action_propose_response()
+        decision.amount = 100
+        self.assertRecordValues(decision, [{"state": "approved", "approval_required": False}])
+        complaint.action_communicate_decision()
+        self.assertEqual(complaint.state, "decision_communicated")
 
     def test_approved_or_communicated_decision_cannot_be_edited(self):
         complaint = self._investigating()

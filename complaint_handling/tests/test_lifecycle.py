@@ -289,7 +289,7 @@ class TestLifecycle(ComplaintCase):
         complaint = self._create_complaint(user=self.handler, team_id=self.team_a.id, user_id=self.handler.id)
         self.assertRecordValues(
             complaint.step_ids,
-            [{"action": "received", "state_to": "received", "user_id": self.handler.id, "handler_id": self.handler.id}],
+            [{"action": "Received", "state_to": "received", "user_id": self.handler.id, "handler_id": self.handler.id}],
         )
         expected = [
             ("received", "acknowledged", "Acknowledged"),

@@ -44,3 +44,15 @@ class TestObjectivity(ComplaintCase):
         self.assertEqual(complaint.user_id, self.handler_b)
         complaint.subject_user_ids |= self.handler2
         self.assertEqual(complaint.subject_user_ids, self.handler | self.handler2)
+
+    def test_joining_the_team_complained_about_is_refused_to_its_complaints_handler(self):
+        complaint = self._create_complaint(
+            team_id=self.team_a.id, user_id=self.handler.id, subject_team_id=self.team_b.id
+        )
+        with self.assertRaisesText(ValidationError, "they belong to the team it is about"):
+            self.team_b.member_ids = [Command.link(self.handler.id)]
+        self.assertNotIn(self.handler, self.team_b.member_ids)
+        self.assertEqual(complaint.user_id, self.handler)
+        with self.assertRaisesText(ValidationError, "they belong to the team it is about"):
+            self.team_b.leader_id = self.handler
+        self.assertFalse(self.team_b.leader_id)

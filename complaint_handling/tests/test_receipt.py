@@ -114,7 +114,7 @@ class TestReceipt(ComplaintCase):
         self.assertEqual(complaint.stage_id, self.env.ref("complaint_handling.complaint_stage_received"))
         self.assertRecordValues(
             complaint.step_ids.sudo(),
-            [{"action": "received", "state_to": "received", "user_id": self.user.id, "note": "Phone"}],
+            [{"action": "Received", "state_to": "received", "user_id": self.user.id, "note": "Phone"}],
         )
         self.assertEqual(complaint.received_by_id, self.user)
         self.assertEqual(complaint.company_id, self.company)
@@ -140,5 +140,21 @@ class TestReceipt(ComplaintCase):
         steps = complaints.step_ids
         self.assertEqual(len(steps), 50)
         self.assertEqual(steps.complaint_id, complaints)
-        self.assertEqual(set(steps.mapped("action")), {"received"})
+        self.assertEqual(set(steps.mapped("action")), {"Received"})
         self.assertEqual(len(complaints.filtered(lambda c: c.team_id == self.team_a)), 33)
+
+    def test_a_shared_category_has_a_default_team_per_company(self):
+        shared = self.env["complaint.category"].create({"name": "Shared category"})
+        shared.team_id = self.team_a
+        shared.with_company(self.company2).team_id = self.team_c2
+        Complaint = self.env["complaint.complaint"]
+        values = {"subject": "Shared", "partner_id": self.partner.id, "category_id": shared.id}
+        in_company1 = Complaint.create(values)
+        in_company2 = Complaint.create(dict(values, company_id=self.company2.id))
+        self.assertEqual(in_company1.team_id, self.team_a)
+        self.assertEqual(in_company2.team_id, self.team_c2)
+        form = Form(Complaint.with_company(self.company2))
+        form.subject = "Shared, from the form"
+        form.partner_id = self.partner
+        form.category_id = shared
+        self.assertEqual(form.team_id, self.team_c2)

@@ -259,3 +259,27 @@ class TestSecurity(ComplaintCase):
         shared = self.env["complaint.category"].create({"name": "Shared"})
         complaint.category_id = shared
         self.assertEqual(complaint.category_id, shared)
+
+    # ------------------------------------------------------ process rights
+
+    def test_a_complaint_user_cannot_move_a_complaint_through_the_process(self):
+        complaint = self._create_complaint(user=self.user)
+        with self.assertRaisesText(AccessError, "Only complaint handlers"):
+            complaint.with_user(self.user).action_acknowledge()
+        with self.assertRaisesText(AccessError, "Only complaint handlers"):
+            complaint.with_user(self.user).action_withdraw(reason="Changed my mind")
+        self.assertEqual(complaint.state, "received")
+        self.assertEqual(len(complaint.step_ids), 1)
+        complaint.with_user(self.handler).action_acknowledge()
+        self.assertEqual(complaint.state, "acknowledged")
+
+    def test_only_handlers_mark_a_complaint_confidential(self):
+        with self.assertRaisesText(AccessError, "mark a complaint confidential"):
+            self._create_complaint(user=self.user, confidential=True)
+        complaint = self._create_complaint(user=self.user)
+        with self.assertRaisesText(AccessError, "mark a complaint confidential"):
+            complaint.with_user(self.user).confidential = True
+        self.assertFalse(complaint.confidential)
+        complaint.with_user(self.handler).write({"user_id": self.handler.id, "confidential": True})
+        self.assertTrue(complaint.confidential)
+        self.assertEqual(self._visible(self.handler, complaint), complaint)
