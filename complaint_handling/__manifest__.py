@@ -34,5 +34,10 @@
     "demo": [
         "demo/complaint_handling_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "complaint_handling/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
 }

@@ -5,3 +5,4 @@ from . import test_performance
 from . import test_receipt
 from . import test_reopen
 from . import test_security
+from . import test_ui
