@@ -27,7 +27,7 @@ venv_fingerprint() {
         "$PYTHON" --version
         echo "src=${ODOO_SRC:-importable}"
         cat "$REPO_ROOT/setup/requirements.txt" "$REPO_ROOT/setup/constraints.txt"
-        [ -n "${ODOO_SRC:-}" ] && cat "$ODOO_SRC/requirements.txt"
+        if [ -n "${ODOO_SRC:-}" ]; then cat "$ODOO_SRC/requirements.txt"; fi
     } 2>&1 | sha256sum | cut -d' ' -f1
 }
 
@@ -44,10 +44,14 @@ build_venv() {
     fi
     say "Building the virtual environment in $VENV"
     rm -rf "$VENV"
+    "$PYTHON" -m venv "$VENV"
     if [ "$ODOO_IMPORTABLE" = 1 ]; then
-        "$PYTHON" -m venv --system-site-packages "$VENV"
-    else
-        "$PYTHON" -m venv "$VENV"
+        # Odoo is installed in $PYTHON's environment (maybe a venv itself): make that environment's
+        # packages visible from ours through a .pth file, behind our own pinned packages.
+        "$PYTHON" -c 'import os, site, sys, odoo
+paths = [os.path.dirname(os.path.dirname(os.path.abspath(odoo.__file__)))]
+paths += site.getsitepackages() + [p for p in sys.path if p.endswith("site-packages")]
+print("\n".join(dict.fromkeys(paths)))' > "$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/complaint_handling_odoo.pth"
     fi
     local pip=(pip_quiet install -q --disable-pip-version-check)
     # Some of Odoo's pinned sdists (cbor2 5.4.2) still import pkg_resources: keep setuptools < 70
