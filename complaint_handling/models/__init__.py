@@ -6,6 +6,7 @@ from . import complaint_team
 from . import complaint_step
 from . import complaint_decision
 from . import complaint_complaint
+from . import complaint_document_mixin
 from . import res_company
 from . import res_config_settings
 from . import res_partner
