@@ -7,7 +7,7 @@
     "author": "Complaint Handling contributors",
     "license": "LGPL-3",
     "application": True,
-    "depends": ["mail", "portal", "product", "resource"],
+    "depends": ["mail", "portal", "product", "resource", "base_automation"],
     "data": [
         "security/complaint_handling_groups.xml",
         "security/ir.model.access.csv",
@@ -17,6 +17,11 @@
         "data/complaint_severity_data.xml",
         "data/complaint_category_data.xml",
         "data/complaint_cause_data.xml",
+        "data/complaint_policy_data.xml",
+        "data/complaint_escalation_data.xml",
+        "data/mail_template_data.xml",
+        "data/complaint_acknowledgement_cron_data.xml",
+        "data/base_automation_data.xml",
         "views/complaint_complaint_views.xml",
         "views/complaint_decision_views.xml",
         "views/complaint_step_views.xml",
@@ -28,11 +33,14 @@
         "views/res_partner_views.xml",
         "views/product_views.xml",
         "views/res_config_settings_views.xml",
+        "views/complaint_policy_views.xml",
         "wizards/complaint_reason_wizard_views.xml",
+        "wizards/complaint_quick_entry_views.xml",
         "views/complaint_handling_menus.xml",
     ],
     "demo": [
         "demo/complaint_handling_demo.xml",
+        "demo/complaint_policy_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

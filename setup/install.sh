@@ -4,9 +4,9 @@
 # Usage: setup/install.sh            (the start and test commands call it first)
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-# Debian packages: compilers' headers for psycopg2/python-ldap, wkhtmltopdf for PDF reports,
+# Debian packages: Python 3.11 venv and headers, the C headers psycopg2/python-ldap build against, wkhtmltopdf for PDF reports,
 # chromium for browser tests, poppler-utils (pdftotext) to check PDFs, PostgreSQL client.
-DEB_PACKAGES=(libpq-dev libldap2-dev libsasl2-dev wkhtmltopdf chromium poppler-utils postgresql-client fonts-noto-core)
+DEB_PACKAGES=(python3.11-venv python3.11-dev libpq-dev libldap2-dev libsasl2-dev wkhtmltopdf chromium poppler-utils postgresql-client fonts-noto-core)
 
 install_debian_packages() {
     local missing=()

@@ -325,6 +325,9 @@ class ComplaintComplaint(models.Model):
             for vals, reference in zip(company_vals, references, strict=True):
                 vals["name"] = reference
         complaints = super().create(vals_list)
+        # Odoo checks a constraint only for the fields given: a client (RPC) that gives no contact
+        # field at all would skip it.
+        complaints._check_complainant_contact()
         channels = dict(self._fields["channel"]._description_selection(self.env))
         self.env["complaint.step"].sudo().create(
             [
@@ -543,10 +546,15 @@ class ComplaintComplaint(models.Model):
         notes = {
             complaint.id: reason or (complaint.closing_reason if new_state == "closed" else False) for complaint in self
         }
-        writer = super(ComplaintComplaint, self.with_context(complaint_change_state=True))
+        # Through the model's write (which lets the flag pass), so that automation rules on the
+        # stage or state and the extensions' write overrides see the change.
+        writer = self.with_context(complaint_change_state=True)
         if new_state == "reopened":
+            by_count = defaultdict(lambda: self.browse())
             for complaint in self:
-                complaint.with_context(complaint_change_state=True).reopen_count += 1
+                by_count[complaint.reopen_count + 1] |= complaint
+            for count, complaints in by_count.items():
+                complaints.with_context(complaint_change_state=True).reopen_count = count
         writer.write(vals)
         action = action or self._state_label(new_state)
         self.env["complaint.step"].sudo().create(
@@ -592,8 +600,12 @@ class ComplaintComplaint(models.Model):
 
     def action_acknowledge(self):
         """Record that the complainant was told the complaint was received (ISO 10002 7.4)."""
+        # One write per method, not per complaint (each write costs a query once automation rules exist).
+        by_method = defaultdict(lambda: self.browse())
         for complaint in self.filtered(lambda c: not c.acknowledgement_method):
-            complaint.acknowledgement_method = ACKNOWLEDGEMENT_BY_CHANNEL.get(complaint.channel, "email")
+            by_method[ACKNOWLEDGEMENT_BY_CHANNEL.get(complaint.channel, "email")] |= complaint
+        for method, complaints in by_method.items():
+            complaints.acknowledgement_method = method
         return self._change_state("acknowledged", action=self.env._("Acknowledged"))
 
     def action_assess(self):

@@ -10,3 +10,8 @@ class ResCompany(models.Model):
         help="Decisions costing more than this amount must be approved by a complaint manager. "
         "Zero: no approval needed.",
     )
+    complaint_auto_acknowledge = fields.Boolean(
+        string="Acknowledge Complaints Automatically",
+        default=True,
+        help="Send the acknowledgement e-mail as soon as a complaint with an e-mail address is registered.",
+    )

@@ -8,3 +8,4 @@ class ResConfigSettings(models.TransientModel):
     complaint_approval_limit = fields.Monetary(
         related="company_id.complaint_approval_limit", readonly=False, currency_field="complaint_currency_id"
     )
+    complaint_auto_acknowledge = fields.Boolean(related="company_id.complaint_auto_acknowledge", readonly=False)

@@ -29,3 +29,19 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "child_of", self.ids)]
         action["context"] = {"default_partner_id": self.id}
         return action
+
+    def action_register_complaint(self):
+        """Open a new complaint from this contact, most often on the phone with them."""
+        self.ensure_one()
+        context = {"default_partner_id": self.id, "default_channel": "phone"}
+        if self.company_id:
+            context["default_company_id"] = self.company_id.id
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Complaint"),
+            "res_model": "complaint.complaint",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": context,
+        }

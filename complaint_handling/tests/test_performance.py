@@ -5,21 +5,29 @@ from .common import ComplaintCase
 # Exact number of queries of each hot path, the same for a batch of 5 and of 20 complaints:
 # nothing costs a query per complaint. A change here must be explained in its commit.
 EXPECTED_QUERIES = {
-    "create": 10,
-    "acknowledged": 7,
-    "assessed": 7,
-    "investigating": 7,
-    "response_proposed": 10,
-    "decision_communicated": 10,
-    "closed": 8,
-    "reopened": 7,
-    "withdrawn": 7,
-    "rejected": 7,
-    "escalated": 7,
-    "drag_within_state": 3,
-    "record_acceptance": 6,
-    "record_rejection": 6,
-    "approve": 8,
+    # Issue 3 (timeliness, helper A): about +9 on create and on the transitions that change a deadline
+    # or the next escalation date (policy match, escalation levels and logs, the calendar's work
+    # intervals and public holidays: each loaded once per batch). The rest of the rise since issue 2
+    # comes from the mail intake (B) and base.automation (C), measured together.
+    # base.automation (C, the shipped rules on create/write): +8 on create, +6 to +8 per transition, +3 on a
+    # drag, +4 on acceptance, rejection and approval: each write and stored recompute searches the active
+    # rules once. Constant in N: acknowledging and reopening write once per group, not per complaint.
+    # create: +1 for the acknowledgement queue (the cron trigger; contacts and companies are in cache here).
+    "create": 32,
+    "acknowledged": 21,
+    "assessed": 21,
+    "investigating": 21,
+    "response_proposed": 25,
+    "decision_communicated": 26,
+    "closed": 15,
+    "reopened": 22,
+    "withdrawn": 14,
+    "rejected": 14,
+    "escalated": 21,
+    "drag_within_state": 6,
+    "record_acceptance": 10,
+    "record_rejection": 10,
+    "approve": 12,
 }
 
 TRANSITIONS_MEASURED = [

@@ -1,1 +1,3 @@
 from . import complaint_reason_wizard
+from . import complaint_timeliness_wizard
+from . import complaint_quick_entry

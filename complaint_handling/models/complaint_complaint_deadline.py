@@ -1,0 +1,411 @@
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from .complaint_complaint import PROCESS_FIELDS
+from .working_time import WorkingTimes
+
+# Written by the timeliness logic only (pause, resume, extension, breach marking).
+TIMELINESS_FIELDS = {
+    "is_paused",
+    "date_paused",
+    "paused_hours",
+    "date_first_response",
+    "ack_extra_hours",
+    "response_extra_hours",
+    "resolution_extra_hours",
+    "ack_breached",
+    "response_breached",
+    "resolution_breached",
+}
+PROCESS_FIELDS.update(TIMELINESS_FIELDS)
+
+# target -> (deadline field, breach flag, extra hours field, policy hours field)
+TARGETS = {
+    "acknowledgement": ("date_ack_deadline", "ack_breached", "ack_extra_hours", "ack_hours"),
+    "first_response": ("date_response_deadline", "response_breached", "response_extra_hours", "first_response_hours"),
+    "resolution": ("date_deadline", "resolution_breached", "resolution_extra_hours", "resolution_hours"),
+}
+# States that communicate a first response to the complainant (a decision, or the reasoned rejection).
+RESPONSE_STATES = ("decision_communicated", "rejected")
+ESCALATION_BATCH = 500
+
+
+class ComplaintComplaint(models.Model):
+    """Time on a complaint: targets from its policy, pauses, extensions, breaches and escalation."""
+
+    _inherit = "complaint.complaint"
+
+    policy_id = fields.Many2one(
+        "complaint.policy",
+        string="Time Policy",
+        compute="_compute_policy_id",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+        check_company=True,
+        tracking=True,
+        help="Targets for acknowledgement, first response and resolution; chosen from the category, "
+        "severity and team, or set by hand.",
+    )
+    date_ack_deadline = fields.Datetime(
+        string="Acknowledgement Due", compute="_compute_date_ack_deadline", store=True, readonly=False, copy=False
+    )
+    date_response_deadline = fields.Datetime(
+        string="First Response Due", compute="_compute_date_response_deadline", store=True, readonly=False, copy=False
+    )
+    date_deadline = fields.Datetime(
+        string="Resolution Due", compute="_compute_date_deadline", store=True, readonly=False, copy=False
+    )
+    date_first_response = fields.Datetime(
+        string="First Response On", readonly=True, copy=False, help="When a decision was first communicated."
+    )
+    # Pauses while waiting for the complainant, and extensions: working hours added per target.
+    is_paused = fields.Boolean(string="Paused", readonly=True, copy=False, index=True)
+    date_paused = fields.Datetime(string="Paused Since", readonly=True, copy=False)
+    paused_hours = fields.Float(string="Paused Working Hours", readonly=True, copy=False)
+    pause_ids = fields.One2many("complaint.pause", "complaint_id", string="Pauses", readonly=True)
+    extension_ids = fields.One2many("complaint.extension", "complaint_id", string="Extensions", readonly=True)
+    extension_hours = fields.Float(
+        string="Extension Working Hours", compute="_compute_extension_hours", store=True, copy=False
+    )
+    ack_extra_hours = fields.Float(readonly=True, copy=False, groups="base.group_no_one")
+    response_extra_hours = fields.Float(readonly=True, copy=False, groups="base.group_no_one")
+    resolution_extra_hours = fields.Float(readonly=True, copy=False, groups="base.group_no_one")
+    # Breaches: set once, never reset (reporting on timeliness).
+    ack_breached = fields.Boolean(string="Acknowledgement Late", readonly=True, copy=False)
+    response_breached = fields.Boolean(string="First Response Late", readonly=True, copy=False)
+    resolution_breached = fields.Boolean(string="Resolution Late", readonly=True, copy=False)
+    is_breached = fields.Boolean(string="Breached", compute="_compute_is_breached", store=True, index=True)
+    escalation_log_ids = fields.One2many(
+        "complaint.escalation.log", "complaint_id", string="Escalations", readonly=True
+    )
+    date_next_escalation = fields.Datetime(
+        compute="_compute_date_next_escalation",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        help="When the escalation job must next look at the complaint: a level or a breach falls due.",
+    )
+
+    # ------------------------------------------------------------------ computes
+
+    @api.depends("category_id", "severity_id", "team_id", "company_id")
+    def _compute_policy_id(self):
+        matches = self.env["complaint.policy"]._match(self)
+        for complaint in self:
+            complaint.policy_id = matches[complaint.id]
+
+    # One compute method per deadline: a deadline given by hand (or in data) leaves the others computed.
+    @api.depends("policy_id", "date_received", "ack_extra_hours")
+    def _compute_date_ack_deadline(self):
+        self._compute_deadline("acknowledgement")
+
+    @api.depends("policy_id", "date_received", "response_extra_hours")
+    def _compute_date_response_deadline(self):
+        self._compute_deadline("first_response")
+
+    @api.depends("policy_id", "date_received", "resolution_extra_hours")
+    def _compute_date_deadline(self):
+        self._compute_deadline("resolution")
+
+    def _compute_deadline(self, target):
+        """Deadline of ``target``: its policy hours plus the pauses and extensions, in working time from receipt."""
+        deadline_field, _flag, extra_field, hours_field = TARGETS[target]
+        times = WorkingTimes()
+        for complaint in self:
+            policy = complaint.policy_id.sudo()
+            if not (policy and complaint.date_received):
+                complaint[deadline_field] = complaint[deadline_field]
+                continue
+            hours = policy[hours_field]
+            complaint[deadline_field] = hours and times[policy.calendar_id].plan(
+                complaint.date_received, hours + complaint.sudo()[extra_field]
+            )
+
+    @api.depends("extension_ids.hours")
+    def _compute_extension_hours(self):
+        for complaint in self:
+            complaint.extension_hours = sum(complaint.extension_ids.mapped("hours"))
+
+    @api.depends("ack_breached", "response_breached", "resolution_breached")
+    def _compute_is_breached(self):
+        for complaint in self:
+            complaint.is_breached = (
+                complaint.ack_breached or complaint.response_breached or complaint.resolution_breached
+            )
+
+    @api.depends(
+        "date_ack_deadline",
+        "date_response_deadline",
+        "date_deadline",
+        "date_acknowledged",
+        "date_first_response",
+        "is_done",
+        "is_paused",
+        "ack_breached",
+        "response_breached",
+        "resolution_breached",
+        "escalation_log_ids",
+    )
+    def _compute_date_next_escalation(self):
+        levels = self.env["complaint.escalation.level"].sudo().search([("active", "=", True)])
+        times = WorkingTimes()
+        for complaint in self:
+            complaint.date_next_escalation = min(
+                (moment for _target, _level, moment in complaint._escalation_schedule(levels, times)), default=False
+            )
+
+    # ------------------------------------------------------------------ process hooks
+
+    def _change_state(self, new_state, stage=None, action=None, reason=False):
+        first_response = self.filtered(lambda c: not c.date_first_response) if new_state in RESPONSE_STATES else None
+        result = super()._change_state(new_state, stage=stage, action=action, reason=reason)
+        if first_response:
+            first_response._write_timeliness({"date_first_response": fields.Datetime.now()})
+        resuming = self.filtered("is_paused") if new_state in ("closed", "rejected", "withdrawn") else None
+        if resuming:
+            resuming._resume()
+        self._mark_breaches()
+        return result
+
+    def _write_timeliness(self, vals):
+        return self.with_context(complaint_change_state=True).sudo().write(vals)
+
+    # ------------------------------------------------------------------ targets
+
+    def _target_met(self, target):
+        self.ensure_one()
+        if target == "acknowledgement":
+            return self.date_acknowledged
+        if target == "first_response":
+            return self.date_first_response
+        return self.is_done
+
+    def _mark_breaches(self, now=None):
+        """Set the breach flags of the targets missed: met late, or not met and past due (not while paused).
+
+        Flags are only ever set, never cleared, so reopening or extending afterwards keeps the record.
+        Returns ``{target: complaints newly breached}``.
+        """
+        now = now or fields.Datetime.now()
+        newly = defaultdict(lambda: self.browse())
+        for complaint in self:
+            for target, (deadline_field, flag, _extra, _hours) in TARGETS.items():
+                deadline = complaint[deadline_field]
+                if complaint[flag] or not deadline:
+                    continue
+                met = complaint._target_met(target)
+                if target == "acknowledgement" and met:
+                    late = complaint.date_acknowledged > deadline
+                elif target == "first_response" and met:
+                    late = complaint.date_first_response > deadline
+                elif target == "resolution" and met:
+                    # Closed or rejected late; a complaint withdrawn by the complainant is not ours to be late on.
+                    late = complaint.state != "withdrawn" and (complaint.date_closed or now) > deadline
+                else:
+                    late = not complaint.is_done and not complaint.is_paused and now > deadline
+                if late:
+                    newly[target] |= complaint
+        for target, complaints in newly.items():
+            complaints._write_timeliness({TARGETS[target][1]: True})
+        return newly
+
+    def _escalation_schedule(self, levels, times):
+        """(target, level or False, moment) still to come for this complaint: levels not fired yet and breaches."""
+        self.ensure_one()
+        if self.is_done or self.is_paused or not self.active:
+            return []
+        fired = set(self.sudo().escalation_log_ids.level_id.ids)
+        calendar = self.policy_id.sudo().calendar_id
+        schedule = []
+        for target, (deadline_field, flag, _extra, _hours) in TARGETS.items():
+            deadline = self[deadline_field]
+            if not deadline or self._target_met(target):
+                continue
+            if not self[flag]:
+                schedule.append((target, False, deadline))
+            for level in levels:
+                if level.target != target or level.id in fired:
+                    continue
+                if level.company_id and level.company_id != self.company_id:
+                    continue
+                delay = level.delay_hours if level.trigger == "after_breach" else -level.delay_hours
+                schedule.append((target, level, times[calendar].plan(deadline, delay)))
+        return schedule
+
+    # ------------------------------------------------------------------ pause and extension
+
+    def _check_timeliness_editable(self):
+        self._check_handler()
+        for complaint in self:
+            if complaint.is_done:
+                raise UserError(
+                    self.env._("Complaint %(ref)s is done: its deadlines no longer run.", ref=complaint.name)
+                )
+
+    def action_pause(self, reason=None):
+        """Stop the clock while waiting for the complainant. Without a reason, asks for it."""
+        if reason is None:
+            return self._open_timeliness_wizard("pause")
+        self._check_timeliness_editable()
+        if not (reason and reason.strip()):
+            raise UserError(self.env._("Give the reason of the pause, e.g. the information asked to the complainant."))
+        paused = self.filtered("is_paused")
+        if paused:
+            raise UserError(self.env._("Complaint %(ref)s is already paused.", ref=paused[0].name))
+        now = fields.Datetime.now()
+        self._mark_breaches(now)
+        self._write_timeliness({"is_paused": True, "date_paused": now})
+        self.env["complaint.pause"].sudo().create(
+            [{"complaint_id": complaint.id, "date_start": now, "reason": reason} for complaint in self]
+        )
+        self._log_step(self.env._("Paused: waiting for the complainant"), note=reason)
+        return True
+
+    def action_resume(self):
+        """Restart the clock: the deadlines not passed at the pause move later by the paused working time."""
+        self._check_handler()
+        not_paused = self.filtered(lambda c: not c.is_paused)
+        if not_paused:
+            raise UserError(self.env._("Complaint %(ref)s is not paused.", ref=not_paused[0].name))
+        self._resume()
+        return True
+
+    def _resume(self):
+        now = fields.Datetime.now()
+        times = WorkingTimes()
+        pauses = self.env["complaint.pause"].sudo().search([("complaint_id", "in", self.ids), ("date_end", "=", False)])
+        open_pause = {pause.complaint_id.id: pause for pause in pauses}
+        notes = {}
+        for complaint in self:
+            working = times[complaint.policy_id.sudo().calendar_id]
+            hours = working.hours_between(complaint.date_paused, now)
+            vals = {"is_paused": False, "date_paused": False, "paused_hours": complaint.paused_hours + hours}
+            for target, (deadline_field, _flag, extra_field, _hours) in TARGETS.items():
+                deadline = complaint[deadline_field]
+                if deadline and not complaint._target_met(target) and deadline > complaint.date_paused:
+                    vals[extra_field] = complaint.sudo()[extra_field] + hours
+                    vals[deadline_field] = working.plan(deadline, hours)
+            complaint._write_timeliness(vals)
+            if complaint.id in open_pause:
+                open_pause[complaint.id].write({"date_end": now, "hours": hours})
+            notes[complaint.id] = self.env._("%(hours).1f working hours paused", hours=hours)
+        self._log_step(self.env._("Resumed"), notes=notes)
+
+    def _extend(self, target, hours, reason):
+        """Give more working time for ``target``, with the reason; counted apart from the pauses."""
+        self._check_timeliness_editable()
+        if hours <= 0:
+            raise UserError(self.env._("An extension adds a positive number of working hours."))
+        if not (reason and reason.strip()):
+            raise UserError(self.env._("Give the reason of the extension; it is kept in the complaint's history."))
+        deadline_field, _flag, extra_field, _hours = TARGETS[target]
+        times = WorkingTimes()
+        self.env["complaint.extension"].sudo().create(
+            [{"complaint_id": c.id, "target": target, "hours": hours, "reason": reason} for c in self]
+        )
+        for complaint in self:
+            deadline = complaint[deadline_field]
+            complaint._write_timeliness(
+                {
+                    extra_field: complaint.sudo()[extra_field] + hours,
+                    deadline_field: deadline and times[complaint.policy_id.sudo().calendar_id].plan(deadline, hours),
+                }
+            )
+        label = dict(self.env["complaint.extension"]._fields["target"]._description_selection(self.env))[target]
+        self._log_step(
+            self.env._("Extended: %(target)s +%(hours).1f working hours", target=label, hours=hours), note=reason
+        )
+        return True
+
+    def action_extend(self):
+        """Ask the target, hours and reason of an extension."""
+        return self._open_timeliness_wizard("extend")
+
+    def _open_timeliness_wizard(self, mode):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Pause") if mode == "pause" else self.env._("Extend a Deadline"),
+            "res_model": "complaint.timeliness.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_complaint_ids": self.ids, "default_mode": mode},
+        }
+
+    # ------------------------------------------------------------------ escalation
+
+    @api.model
+    def _escalation_candidates(self, batch_size=ESCALATION_BATCH, now=None):
+        """Lock and return a batch of complaints with something due; rows locked by another worker are skipped."""
+        now = now or fields.Datetime.now()
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM complaint_complaint
+                    WHERE date_next_escalation <= %s AND NOT is_done AND is_paused IS NOT TRUE AND active
+                 ORDER BY date_next_escalation, id
+                    LIMIT %s
+                      FOR UPDATE SKIP LOCKED""",
+                now,
+                batch_size,
+            )
+        )
+        return self.sudo().browse(row[0] for row in self.env.cr.fetchall())
+
+    @api.model
+    def _cron_escalate(self, batch_size=ESCALATION_BATCH):
+        """Scheduled: escalate one batch of complaints due; ``ir.cron`` calls again (after a commit) while some remain.
+
+        Returns the number of complaints processed.
+        """
+        now = fields.Datetime.now()
+        complaints = self._escalation_candidates(batch_size, now)
+        complaints._escalate(now)
+        remaining = 0
+        if len(complaints) == batch_size:
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL(
+                    """SELECT count(*) FROM complaint_complaint
+                        WHERE date_next_escalation <= %s AND NOT is_done AND is_paused IS NOT TRUE AND active""",
+                    now,
+                )
+            )
+            remaining = self.env.cr.fetchone()[0]
+        self.env["ir.cron"]._notify_progress(done=len(complaints), remaining=remaining)
+        return len(complaints)
+
+    def _escalate(self, now=None):
+        """Mark the breaches and fire the escalation levels due, each once per complaint, in sequence order."""
+        now = now or fields.Datetime.now()
+        self._mark_breaches(now)
+        levels = self.env["complaint.escalation.level"].sudo().search([("active", "=", True)])
+        times = WorkingTimes()
+        due = defaultdict(lambda: self.browse())
+        for complaint in self:
+            for _target, level, moment in complaint._escalation_schedule(levels, times):
+                if level and moment and moment <= now:
+                    due[level] |= complaint
+        for level in levels.sorted(lambda lv: (lv.sequence, lv.id)):
+            if due[level]:
+                level._fire(due[level], now)
+        # Levels fired and breaches set: the next date is recomputed from the new state (also when
+        # nothing fired, e.g. after the levels were changed).
+        self.env.add_to_compute(self._fields["date_next_escalation"], self)
+        self.flush_recordset()
+
+    def _escalation_message(self, level):
+        self.ensure_one()
+        deadline_field = TARGETS[level.target][0]
+        return Markup("<p>%s</p>") % self.env._(
+            "Escalation %(level)s: complaint %(ref)s, %(target)s due %(deadline)s.",
+            level=level.name,
+            ref=self.name,
+            target=self._fields[deadline_field].get_description(self.env)["string"],
+            deadline=fields.Datetime.to_string(self[deadline_field]),
+        )

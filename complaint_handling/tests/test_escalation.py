@@ -1,0 +1,201 @@
+from datetime import datetime
+
+from freezegun import freeze_time
+
+from odoo import SUPERUSER_ID, api, sql_db
+from odoo.tests import tagged
+
+from .test_deadlines import TimelinessCase
+
+
+class EscalationCase(TimelinessCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Level = cls.env["complaint.escalation.level"]
+        cls.level_handler = Level.create(
+            {
+                "name": "Reminder",
+                "sequence": 10,
+                "target": "resolution",
+                "trigger": "before_breach",
+                "delay_hours": 4,
+                "action": "activity_for_handler",
+            }
+        )
+        cls.level_leader = Level.create(
+            {
+                "name": "Leader",
+                "sequence": 20,
+                "target": "resolution",
+                "trigger": "after_breach",
+                "action": "notify_team_leader",
+            }
+        )
+        cls.level_managers = Level.create(
+            {
+                "name": "Managers",
+                "sequence": 30,
+                "target": "resolution",
+                "trigger": "after_breach",
+                "delay_hours": 8,
+                "action": "notify_managers",
+            }
+        )
+        cls.levels = cls.level_handler | cls.level_leader | cls.level_managers
+
+    def _run_cron(self, when):
+        with freeze_time(when):
+            self.env["complaint.complaint"]._cron_escalate()
+        self.env.invalidate_all()
+
+    def _fired(self, complaint):
+        return complaint.escalation_log_ids.sorted("id").level_id
+
+
+class TestEscalation(EscalationCase):
+    def test_levels_fire_in_order_and_exactly_once(self):
+        with freeze_time("2026-03-06 10:00:00"):  # resolution due Friday 2026-03-20 10:00
+            complaint = self._complaint()
+        # First the acknowledgement deadline (its breach is marked), then 4 working hours before the resolution's.
+        self.assertEqual(complaint.date_next_escalation, datetime(2026, 3, 9, 10, 0))
+        self._run_cron("2026-03-09 10:30:00")
+        self.assertTrue(complaint.ack_breached)
+        self.assertEqual(complaint.date_next_escalation, datetime(2026, 3, 13, 10, 0))  # first response due
+        self._run_cron("2026-03-13 10:30:00")
+        self.assertTrue(complaint.response_breached)
+        self.assertEqual(complaint.date_next_escalation, datetime(2026, 3, 19, 15, 0))
+
+        self._run_cron("2026-03-19 14:00:00")
+        self.assertFalse(complaint.escalation_log_ids)
+
+        self._run_cron("2026-03-19 16:00:00")
+        self._run_cron("2026-03-19 16:15:00")
+        self.assertEqual(self._fired(complaint), self.level_handler)
+        activity = complaint.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.handler)
+        self.assertIn(complaint.name, activity.summary)
+        self.assertFalse(complaint.resolution_breached)
+
+        self._run_cron("2026-03-20 11:00:00")
+        self._run_cron("2026-03-20 11:15:00")
+        self.assertEqual(self._fired(complaint), self.level_handler | self.level_leader)
+        self.assertTrue(complaint.resolution_breached)
+        to_leader = complaint.message_ids.filtered(lambda m: self.leader.partner_id in m.partner_ids)
+        self.assertEqual(len(to_leader), 1)
+        self.assertEqual(to_leader.author_id, self.env.ref("base.partner_root"))
+
+        self._run_cron("2026-03-23 09:00:00")  # 8 working hours after the breach: Monday 10:00
+        self.assertEqual(len(complaint.escalation_log_ids), 2)
+        self._run_cron("2026-03-23 10:30:00")
+        self._run_cron("2026-03-23 10:45:00")
+        self.assertEqual(self._fired(complaint), self.levels)
+        to_managers = complaint.message_ids.filtered(lambda m: self.manager.partner_id in m.partner_ids)
+        self.assertEqual(len(to_managers), 1)
+        self.assertEqual(len(complaint.activity_ids), 1)
+        escalation_steps = complaint.step_ids.filtered(lambda s: s.action.startswith("Escalation"))
+        self.assertEqual(len(escalation_steps), 3)
+        self.assertFalse(complaint.date_next_escalation, "nothing left to escalate")
+
+    def test_levels_due_together_fire_in_sequence(self):
+        with freeze_time("2026-03-06 10:00:00"):
+            complaints = self._complaint() | self._complaint()
+        self._run_cron("2026-04-30 10:00:00")
+        self._run_cron("2026-04-30 10:00:00")
+        for complaint in complaints:
+            self.assertEqual(self._fired(complaint).ids, self.levels.ids)
+            self.assertTrue(complaint.resolution_breached)
+            self.assertTrue(complaint.ack_breached)
+            self.assertTrue(complaint.response_breached)
+
+    def test_paused_and_done_complaints_are_not_escalated(self):
+        with freeze_time("2026-03-06 10:00:00"):
+            paused = self._complaint()
+            paused.with_user(self.handler).action_pause(reason="Waiting for photos")
+            withdrawn = self._complaint()
+            withdrawn.with_user(self.handler).action_withdraw(reason="Solved by phone")
+        self._run_cron("2026-04-30 10:00:00")
+        self.assertFalse((paused | withdrawn).escalation_log_ids)
+        self.assertFalse(paused.is_breached or withdrawn.is_breached)
+        with freeze_time("2026-04-30 10:00:00"):
+            paused.with_user(self.handler).action_resume()
+        self.assertGreater(paused.date_deadline, datetime(2026, 4, 30, 10, 0))
+        self.assertFalse(paused.resolution_breached)
+
+    def test_cron_processes_in_batches(self):
+        with freeze_time("2026-03-06 10:00:00"):
+            complaints = self.env["complaint.complaint"].create(
+                [{"subject": f"Batch {i}", "partner_id": self.partner.id} for i in range(5)]
+            )
+        with freeze_time("2026-04-30 10:00:00"):
+            Complaint = self.env["complaint.complaint"]
+            self.assertEqual(Complaint._cron_escalate(batch_size=2), 2)
+            self.assertEqual(Complaint._cron_escalate(batch_size=2), 2)
+            self.assertEqual(Complaint._cron_escalate(batch_size=2), 1)
+            self.assertEqual(Complaint._cron_escalate(batch_size=2), 0)
+        self.assertTrue(all(complaints.mapped("resolution_breached")))
+        self.assertEqual(len(complaints.escalation_log_ids), 15)
+
+    def test_changing_levels_reschedules_open_complaints(self):
+        with freeze_time("2026-03-06 10:00:00"):
+            complaint = self._complaint()
+        self._run_cron("2026-03-19 16:00:00")
+        self.assertEqual(self._fired(complaint), self.level_handler)
+        with freeze_time("2026-03-19 16:00:00"):
+            self.level_handler.copy({"name": "Earlier reminder", "delay_hours": 40, "sequence": 5})
+        self._run_cron("2026-03-19 16:00:00")
+        self.assertEqual(len(complaint.escalation_log_ids), 2)
+
+
+@tagged("post_install", "-at_install")
+class TestEscalationWorkers(EscalationCase):
+    """Two workers (two real database connections) run the job at the same time."""
+
+    def test_two_workers_never_escalate_the_same_complaint(self):
+        db = sql_db.db_connect(self.env.cr.dbname)
+        with db.cursor() as cr:
+            cr.execute("SET lock_timeout = '10s'")
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            partner = env.ref("base.partner_admin")
+            ids = (
+                env["complaint.complaint"]
+                .create(
+                    [
+                        {"subject": f"Worker {i}", "partner_id": partner.id, "date_received": "2020-01-06 10:00:00"}
+                        for i in range(6)
+                    ]
+                )
+                .ids
+            )
+            cr.commit()  # pylint: disable=invalid-commit
+        try:
+            with db.cursor() as cr1, db.cursor() as cr2:
+                cr1.execute("SET lock_timeout = '10s'")
+                cr2.execute("SET lock_timeout = '10s'")
+                worker1 = api.Environment(cr1, SUPERUSER_ID, {})["complaint.complaint"]
+                worker2 = api.Environment(cr2, SUPERUSER_ID, {})["complaint.complaint"]
+                first = worker1._escalation_candidates(batch_size=3)
+                second = worker2._escalation_candidates(batch_size=10000)
+                self.assertTrue(set(first.ids) & set(ids))
+                self.assertFalse(set(first.ids) & set(second.ids), "a complaint locked by a worker is skipped")
+                self.assertLessEqual(set(ids), set(first.ids) | set(second.ids))
+                first._escalate()
+                cr1.commit()  # pylint: disable=invalid-commit
+                second._escalate()
+                cr2.commit()  # pylint: disable=invalid-commit
+            with db.cursor() as cr:
+                cr.execute(
+                    "SELECT complaint_id, level_id, count(*) FROM complaint_escalation_log"
+                    " WHERE complaint_id IN %s GROUP BY 1, 2",
+                    [tuple(ids)],
+                )
+                rows = cr.fetchall()
+                self.assertTrue(rows)
+                self.assertEqual({count for _c, _l, count in rows}, {1})
+                self.assertEqual({c for c, _l, _n in rows}, set(ids))
+        finally:
+            with db.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env["complaint.complaint"].with_context(active_test=False).browse(ids).unlink()
+                cr.commit()  # pylint: disable=invalid-commit
