@@ -38,6 +38,7 @@ class ComplaintPromise(models.Model):
         "promise_id",
         "policy_id",
         string="Policies",
+        copy=False,
         help="Policies whose targets this promise sets.",
     )
     active = fields.Boolean(default=True)

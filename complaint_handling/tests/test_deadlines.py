@@ -242,3 +242,18 @@ class TestBreaches(TimelinessCase):
             self.assertTrue(complaint.resolution_breached)
         steps = complaint.step_ids.filtered(lambda s: s.action == "Closed")
         self.assertEqual(len(steps), 1)
+
+
+class TestNewCompanyPolicy(ComplaintCase):
+    def test_a_new_company_gets_the_default_policy_and_its_promises(self):
+        company = self.env["res.company"].create({"name": "Complaint Newco"})
+        policy = self.env["complaint.policy"].search([("company_id", "=", company.id)])
+        self.assertEqual(len(policy), 1)
+        self.assertEqual(policy.calendar_id, company.resource_calendar_id)
+        self.assertEqual(len(policy.promise_ids), 3)
+        self.assertEqual(policy.promise_ids.company_id, company)
+        complaint = self.env["complaint.complaint"].create(
+            {"subject": "First complaint of a new company", "partner_id": self.partner.id, "company_id": company.id}
+        )
+        self.assertEqual(complaint.policy_id, policy)
+        self.assertTrue(complaint.date_ack_deadline and complaint.date_deadline)
