@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_datetime
 
 from .complaint_complaint import PROCESS_FIELDS
 from .working_time import WorkingTimes
@@ -403,9 +403,12 @@ class ComplaintComplaint(models.Model):
         self.ensure_one()
         deadline_field = TARGETS[level.target][0]
         return Markup("<p>%s</p>") % self.env._(
-            "Escalation %(level)s: complaint %(ref)s, %(target)s due %(deadline)s.",
+            "Escalation %(level)s: complaint %(ref)s, %(target)s %(deadline)s.",
             level=level.name,
             ref=self.name,
             target=self._fields[deadline_field].get_description(self.env)["string"],
-            deadline=fields.Datetime.to_string(self[deadline_field]),
+            # In the time zone of the company, which the readers (handler, leader, managers) share.
+            deadline=format_datetime(
+                self.env, self[deadline_field], tz=self.company_id.partner_id.tz, dt_format="short"
+            ),
         )

@@ -125,7 +125,7 @@ class ComplaintEscalationLevel(models.Model):
                     "automated": True,
                     "date_deadline": fields.Date.context_today(complaint.with_user(user), deadline),
                     "summary": self.env._(
-                        "%(target)s due: %(ref)s",
+                        "%(target)s: %(ref)s",
                         target=deadline_field.get_description(self.env)["string"],
                         ref=complaint.name,
                     ),
