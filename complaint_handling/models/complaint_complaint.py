@@ -586,6 +586,19 @@ class ComplaintComplaint(models.Model):
         self._message_log_batch(bodies=bodies)
         return True
 
+    @api.model
+    def _action_new_complaint(self, values):
+        """The window action of a new complaint form prefilled with ``values`` (field name: value)."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Complaint"),
+            "res_model": "complaint.complaint",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": {f"default_{name}": value for name, value in values.items()},
+        }
+
     def _open_reason_wizard(self, action):
         return {
             "type": "ir.actions.act_window",

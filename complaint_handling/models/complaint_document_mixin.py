@@ -54,12 +54,4 @@ class ComplaintDocumentMixin(models.AbstractModel):
             # often received by phone. The field stays editable on the form.
             "channel": "phone",
         }
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("New Complaint"),
-            "res_model": "complaint.complaint",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-            "context": {f"default_{name}": value for name, value in values.items()},
-        }
+        return self.env["complaint.complaint"]._action_new_complaint(values)

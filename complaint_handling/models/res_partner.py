@@ -33,15 +33,7 @@ class ResPartner(models.Model):
     def action_register_complaint(self):
         """Open a new complaint from this contact, most often on the phone with them."""
         self.ensure_one()
-        context = {"default_partner_id": self.id, "default_channel": "phone"}
+        values = {"partner_id": self.id, "channel": "phone"}
         if self.company_id:
-            context["default_company_id"] = self.company_id.id
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("New Complaint"),
-            "res_model": "complaint.complaint",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-            "context": context,
-        }
+            values["company_id"] = self.company_id.id
+        return self.env["complaint.complaint"]._action_new_complaint(values)
