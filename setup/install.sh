@@ -89,7 +89,7 @@ db_port = $DB_PORT
 db_user = $DB_USER
 db_password = False
 http_interface = 127.0.0.1
-http_port = ${HTTP_PORT:-8069}
+http_port = 8069
 list_db = False
 without_demo = False
 CONF

@@ -6,19 +6,23 @@
 bash "$REPO_ROOT/setup/install.sh"
 
 DB=${COMPLAINT_DB:-complaints}
-odoo=("$VENV/bin/python" -m odoo -c "$ODOO_CONF" -d "$DB" --db-filter="^$DB\$")
+PORT=${HTTP_PORT:-8069}
+# The port is given on the command line, so that the shared .run/odoo.conf keeps 8069.
+odoo=("$VENV/bin/python" -m odoo -c "$ODOO_CONF" -d "$DB" --db-filter="^$DB\$" --http-port="$PORT")
 
 if psql -d "$DB" -Atc "select 1 from ir_module_module limit 1" >/dev/null 2>&1; then
     say "Upgrading $OUR_ADDONS in the existing database '$DB'"
     "${odoo[@]}" -u "$OUR_ADDONS" --stop-after-init --log-level=warn
 else
     say "Creating the database '$DB' with demo data (a few minutes)"
-    "${odoo[@]}" -i "$ERP_ADDONS,$OUR_ADDONS" --stop-after-init --log-level=warn
+    # Vietnamese is loaded beside English: the public pages and the reports are translated (/vi/complaint).
+    "${odoo[@]}" -i "$ERP_ADDONS,$OUR_ADDONS" --load-language=vi_VN --stop-after-init --log-level=warn
 fi
 
 cat <<MSG
 
-  Complaint Handling is starting on  http://localhost:${HTTP_PORT:-8069}   (database: $DB)
+  Complaint Handling is starting on  http://localhost:$PORT   (database: $DB)
+  Public complaint form: http://localhost:$PORT/complaint   (Vietnamese: /vi/complaint)
 
   Demo logins (login / password):
     admin / admin                          administrator, complaint manager
@@ -27,6 +31,7 @@ cat <<MSG
     handler2 / handler2                    complaint handler
     complaint_user / complaint_user        logs complaints, sees their own
     auditor / auditor                      read-only auditor
+    complaint_portal / complaint_portal    a customer with a portal account (/my/complaints)
 
   Stop with Ctrl+C.
 

@@ -1,10 +1,13 @@
 from collections import defaultdict
 
+import babel.dates
+import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_datetime
+from odoo.tools import SQL
+from odoo.tools.misc import babel_locale_parse, get_lang
 
 from .complaint_complaint import PROCESS_FIELDS
 from .working_time import WorkingTimes
@@ -211,8 +214,16 @@ class ComplaintComplaint(models.Model):
                     late = not complaint.is_done and not complaint.is_paused and now > deadline
                 if late:
                     newly[target] |= complaint
+        # One write per combination of flags (not per target): each write is an UPDATE of the rows.
+        flags = defaultdict(set)
         for target, complaints in newly.items():
-            complaints._write_timeliness({TARGETS[target][1]: True})
+            for complaint in complaints:
+                flags[complaint.id].add(TARGETS[target][1])
+        by_flags = defaultdict(list)
+        for complaint_id, complaint_flags in flags.items():
+            by_flags[frozenset(complaint_flags)].append(complaint_id)
+        for complaint_flags, ids in by_flags.items():
+            self.browse(ids)._write_timeliness(dict.fromkeys(sorted(complaint_flags), True))
         return newly
 
     def _escalation_schedule(self, levels, times):
@@ -368,12 +379,17 @@ class ComplaintComplaint(models.Model):
         complaints._escalate(now)
         remaining = 0
         if len(complaints) == batch_size:
+            # How many remain, for the job's progress (and so that it runs again at once): counted up to
+            # ten batches ahead only, a full count costs as much as a batch on a large register.
             self.env.flush_all()
             self.env.cr.execute(
                 SQL(
-                    """SELECT count(*) FROM complaint_complaint
-                        WHERE date_next_escalation <= %s AND NOT is_done AND is_paused IS NOT TRUE AND active""",
+                    """SELECT count(*) FROM (
+                           SELECT 1 FROM complaint_complaint
+                            WHERE date_next_escalation <= %s AND NOT is_done AND is_paused IS NOT TRUE AND active
+                            LIMIT %s) AS due""",
                     now,
+                    batch_size * 10,
                 )
             )
             remaining = self.env.cr.fetchone()[0]
@@ -395,20 +411,58 @@ class ComplaintComplaint(models.Model):
             if due[level]:
                 level._fire(due[level], now)
         # Levels fired and breaches set: the next date is recomputed from the new state (also when
-        # nothing fired, e.g. after the levels were changed).
-        self.env.add_to_compute(self._fields["date_next_escalation"], self)
+        # nothing fired, e.g. after the levels were changed), as ``_compute_date_next_escalation``
+        # does, and written in one query: this technical date needs none of the write machinery
+        # (automation rules would check their conditions on every complaint of the batch).
+        self.invalidate_recordset(["escalation_log_ids"])
+        next_dates = [
+            min((moment for _target, _level, moment in complaint._escalation_schedule(levels, times)), default=None)
+            for complaint in self
+        ]
+        field = self._fields["date_next_escalation"]
+        self.env.remove_to_compute(field, self)
         self.flush_recordset()
+        self.env.remove_to_compute(field, self)
+        self.env.cr.execute(
+            SQL(
+                """UPDATE complaint_complaint AS c SET date_next_escalation = v.next_date
+                     FROM unnest(%s::int[], %s::timestamp[]) AS v(id, next_date)
+                    WHERE c.id = v.id""",
+                list(self.ids),
+                next_dates,
+            )
+        )
+        self.invalidate_recordset(["date_next_escalation"])
 
     def _escalation_message(self, level):
         self.ensure_one()
+        return self._escalation_messages(level)[self.id]
+
+    def _escalation_messages(self, level):
+        """``{complaint id: message}`` of ``level`` for these complaints.
+
+        Built for thousands at once: the language, the time zones and the sentence are looked up
+        once, not per complaint.
+        """
         deadline_field = TARGETS[level.target][0]
-        return Markup("<p>%s</p>") % self.env._(
-            "Escalation %(level)s: complaint %(ref)s, %(target)s %(deadline)s.",
-            level=level.name,
-            ref=self.name,
-            target=self._fields[deadline_field].get_description(self.env)["string"],
-            # In the time zone of the company, which the readers (handler, leader, managers) share.
-            deadline=format_datetime(
-                self.env, self[deadline_field], tz=self.company_id.partner_id.tz, dt_format="short"
-            ),
-        )
+        target = self._fields[deadline_field].get_description(self.env)["string"]
+        sentence = self.env._("Escalation %(level)s: complaint %(ref)s, %(target)s %(deadline)s.")
+        locale = babel_locale_parse(get_lang(self.env).code)
+        zones = {}
+        messages = {}
+        for complaint in self:
+            deadline = complaint[deadline_field]
+            if deadline:
+                # In the time zone of the company, which the readers (handler, leader, managers) share.
+                tz_name = complaint.company_id.partner_id.tz or self.env.user.tz or "UTC"
+                if tz_name not in zones:
+                    try:
+                        zones[tz_name] = pytz.timezone(tz_name)
+                    except pytz.UnknownTimeZoneError:
+                        zones[tz_name] = pytz.utc
+                local = pytz.utc.localize(deadline).astimezone(zones[tz_name])
+                deadline = babel.dates.format_datetime(local, "short", locale=locale)
+            messages[complaint.id] = Markup("<p>%s</p>") % (
+                sentence % {"level": level.name, "ref": complaint.name, "target": target, "deadline": deadline or ""}
+            )
+        return messages

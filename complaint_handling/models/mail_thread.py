@@ -18,13 +18,14 @@ class MailThread(models.AbstractModel):
 
     @api.model
     def message_parse(self, message, save_original=False):
-        """Read messages whose parts declare a charset Python does not know (e.g. ``unknown-8bit``).
+        """Read messages whose parts declare a charset Python does not know (e.g. ``unknown-8bit``),
+        and drop the NUL characters of headers and body (PostgreSQL refuses them in text).
 
-        Odoo's parser raises ``LookupError`` on them, which makes the gateway fail on the message
-        again and again; such parts are read as Latin-1 instead (every byte is a character).
+        Odoo's parser raises ``LookupError`` on unknown charsets, which makes the gateway fail on
+        the message again and again; such parts are read as Latin-1 instead (every byte is a character).
         """
         try:
-            return super().message_parse(message, save_original=save_original)
+            msg_dict = super().message_parse(message, save_original=save_original)
         except LookupError:
             for part in message.walk():
                 charset = part.get_param("charset")
@@ -35,7 +36,20 @@ class MailThread(models.AbstractModel):
                 except LookupError:
                     _logger.info("Unknown charset %s in mail %s read as latin-1", charset, message.get("Message-Id"))
                     part.set_param("charset", "latin-1")
-            return super().message_parse(message, save_original=save_original)
+            msg_dict = super().message_parse(message, save_original=save_original)
+        return self._strip_nul(msg_dict)
+
+    @api.model
+    def _strip_nul(self, msg_dict):
+        for key, value in msg_dict.items():
+            if isinstance(value, str) and "\x00" in value:
+                msg_dict[key] = value.replace("\x00", "")
+        if msg_dict.get("attachments"):
+            msg_dict["attachments"] = [
+                attachment._replace(fname=attachment.fname.replace("\x00", "")) if attachment.fname else attachment
+                for attachment in msg_dict["attachments"]
+            ]
+        return msg_dict
 
     @api.model
     def _complaint_refusal_reason(self, message, message_dict):

@@ -15,6 +15,44 @@ class ResCompany(models.Model):
         default=True,
         help="Send the acknowledgement e-mail as soon as a complaint with an e-mail address is registered.",
     )
+    # Public complaint form and portal (ISO 10002 4.4-4.5, 7.1)
+    complaint_portal_policy = fields.Html(
+        string="Published Complaints Policy",
+        translate=True,
+        help="Shown on the public complaint page: the organisation's commitment and how complaints are handled.",
+    )
+    complaint_portal_max_files = fields.Integer(
+        string="Files per Submission", default=5, help="Most files a complainant may attach at once. Zero: no limit."
+    )
+    complaint_portal_max_file_size = fields.Integer(
+        string="Maximum File Size (MB)", default=10, help="Largest file a complainant may attach. Zero: no limit."
+    )
+    complaint_portal_allowed_mimetypes = fields.Char(
+        string="Accepted File Types",
+        default="application/pdf,image/jpeg,image/png,image/gif,image/webp,text/plain",
+        help="Comma-separated MIME types, checked against the content of each file (not its name).",
+    )
+    complaint_portal_limit_email = fields.Integer(
+        string="Web Complaints per E-mail per Hour",
+        default=3,
+        help="More web complaints from one e-mail address within an hour are refused. Zero: no limit.",
+    )
+    complaint_portal_limit_ip = fields.Integer(
+        string="Web Complaints per IP Address per Hour",
+        default=10,
+        help="More web complaints from one network address within an hour are refused. Zero: no limit.",
+    )
+    complaint_rating_request = fields.Boolean(
+        string="Ask for a Satisfaction Rating",
+        default=True,
+        help="E-mail the complainant a satisfaction survey when their complaint is closed (ISO 10004).",
+    )
+    complaint_retention_years = fields.Integer(
+        string="Anonymise Closed Complaints After (Years)",
+        default=5,
+        help="Closed, rejected and withdrawn complaints whose closing is older than this are anonymised by a "
+        "daily job: personal data removed, statistics kept (ISO 10002 4.9, GDPR). Zero: never.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

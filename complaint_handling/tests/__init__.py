@@ -7,9 +7,14 @@ from . import test_escalation
 from . import test_lifecycle
 from . import test_mail_gateway
 from . import test_objectivity
+from . import test_portal
+from . import test_portal_security
 from . import test_performance
 from . import test_quick_entry
 from . import test_receipt
 from . import test_reopen
 from . import test_security
 from . import test_ui
+from . import test_privacy
+from . import test_access_matrix
+from . import test_mail_corpus

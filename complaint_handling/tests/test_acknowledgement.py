@@ -2,6 +2,7 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.tests import tagged
+from odoo.tools import format_datetime
 
 from .test_mail_gateway import PLAIN, ComplaintMailCase
 
@@ -74,7 +75,14 @@ class TestAcknowledgement(ComplaintMailCase):
         self.Complaint._cron_send_acknowledgements()
         ack = self._acknowledgements(complaint)
         self.assertEqual(len(ack), 1)
-        self.assertIn("December 4, 2026", ack.body)
+        # "Our answer" is the first response, as on the tracking page, the letter and the promises.
+        self.assertTrue(complaint.date_response_deadline)
+        answer_by = format_datetime(
+            self.env, complaint.date_response_deadline, tz=self.partner.tz or self.handler.tz or "UTC", dt_format="long"
+        )
+        self.assertIn(answer_by, ack.body)
+        self.assertNotEqual(complaint.date_response_deadline.date().isoformat(), "2026-12-04")
+        self.assertNotIn("December 4, 2026", ack.body, "not the resolution deadline")
         self.assertIn(self.handler.name, ack.body)
         self.assertIn("by phone", ack.body)
         self.assertEqual(ack.partner_ids, self.partner)

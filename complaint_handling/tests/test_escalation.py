@@ -199,3 +199,66 @@ class TestEscalationWorkers(EscalationCase):
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 env["complaint.complaint"].with_context(active_test=False).browse(ids).unlink()
                 cr.commit()  # pylint: disable=invalid-commit
+
+
+@tagged("post_install", "-at_install", "is_query_count")
+class TestEscalationQueries(EscalationCase):
+    """The escalation job costs the same number of queries for 5 and for 20 complaints due."""
+
+    def _due(self, size):
+        """``size`` complaints received long ago, with a handler and a team: every level is due; nothing else is."""
+        with freeze_time("2026-03-06 10:00:00"):
+            complaints = self.env["complaint.complaint"].create(
+                [
+                    {
+                        "subject": f"Due {index}",
+                        "partner_id": self.partner.id,
+                        "user_id": self.handler.id,
+                        "team_id": self.team_a.id,
+                    }
+                    for index in range(size)
+                ]
+            )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE complaint_complaint SET date_next_escalation = NULL WHERE id NOT IN %s", [tuple(complaints.ids)]
+        )
+        self.env.invalidate_all()
+        return complaints
+
+    def _job_queries(self, size):
+        complaints = self._due(size)
+        with freeze_time("2026-04-30 10:00:00"):
+            count = self.env.cr.sql_log_count
+            processed = self.env["complaint.complaint"]._cron_escalate(batch_size=100)
+            self.env.flush_all()
+            queries = self.env.cr.sql_log_count - count
+        self.env.invalidate_all()
+        self.assertEqual(processed, size)
+        return complaints, queries
+
+    def test_escalation_job_costs_a_fixed_number_of_queries(self):
+        self._job_queries(2)  # warm-up: caches, templates
+        _five, queries_5 = self._job_queries(5)
+        complaints, queries_20 = self._job_queries(20)
+        self.assertEqual(queries_5, queries_20, "queries of the escalation job for 5 and for 20 complaints due")
+        # What the batch writes is what the ORM would write, for every complaint.
+        leader, manager = self.leader.partner_id, self.manager.partner_id
+        for complaint in complaints:
+            self.assertEqual(self._fired(complaint), self.levels)
+            self.assertEqual(complaint.activity_ids.user_id, self.handler)
+            self.assertIn(complaint.name, complaint.activity_ids.summary)
+            self.assertIn(self.handler.partner_id, complaint.message_partner_ids, "the handler follows it")
+            odoobot = self.env.ref("base.partner_root")
+            for partner in (leader, manager):
+                note = complaint.message_ids.filtered(
+                    lambda m, p=partner, bot=odoobot: m.author_id == bot and p in m.partner_ids
+                )
+                self.assertEqual(len(note), 1)
+                self.assertIn(complaint.name, note.body)
+                self.assertEqual(note.record_name, complaint.display_name)
+                self.assertEqual(note.record_company_id, complaint.company_id)
+                inbox = note.notification_ids.filtered(lambda n: n.notification_type == "inbox")
+                self.assertEqual(inbox.res_partner_id, note.partner_ids)
+            self.assertEqual(len(complaint.step_ids.filtered(lambda s: s.action.startswith("Escalation"))), 3)
+            self.assertFalse(complaint.date_next_escalation)

@@ -13,16 +13,21 @@ EXPECTED_QUERIES = {
     # drag, +4 on acceptance, rejection and approval: each write and stored recompute searches the active
     # rules once. Constant in N: acknowledging and reopening write once per group, not per complaint.
     # create: +1 for the acknowledgement queue (the cron trigger; contacts and companies are in cache here).
-    "create": 32,
-    "acknowledged": 21,
+    # Issues 4-6, measured with every complaint_handling* addon installed, as setup/test.sh does (the
+    # counts of the core alone are lower): the portal's rating mixin and rating queue (create +2, close
+    # +3); the reports addon's stored working-time durations (acknowledged, communicated +2 to +3;
+    # closed, rejected +5) and recurring-problem refresh (create +2, rejected and reopened +2), as their
+    # authors measured them; the rest of the rise (rejected +5) was measured with everything together.
+    "create": 39,
+    "acknowledged": 24,
     "assessed": 21,
     "investigating": 21,
     "response_proposed": 25,
-    "decision_communicated": 26,
-    "closed": 15,
-    "reopened": 22,
+    "decision_communicated": 29,
+    "closed": 24,
+    "reopened": 24,
     "withdrawn": 14,
-    "rejected": 14,
+    "rejected": 26,
     "escalated": 21,
     "drag_within_state": 6,
     "record_acceptance": 10,

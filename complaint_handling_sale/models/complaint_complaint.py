@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import escape_psql
+from odoo.tools.mail import email_normalize
 
 
 class ComplaintComplaint(models.Model):
@@ -46,6 +48,40 @@ class ComplaintComplaint(models.Model):
                         order=complaint.sale_order_id.name or "-",
                     )
                 )
+
+    @api.model
+    def _portal_find_order(self, reference, email):
+        """The confirmed order ``reference`` of the customer with ``email`` (the public form's order lookup).
+
+        Both must match (the e-mail of the order's customer or of one of its contacts): the number
+        alone never links a complaint to someone else's order.
+        """
+        values = super()._portal_find_order(reference, email)
+        normalized = email_normalize(email or "")
+        if not (reference and normalized):
+            return values
+        customers = self.env["res.partner"].sudo().search([("email_normalized", "=", normalized)]).commercial_partner_id
+        order = (
+            self.env["sale.order"]
+            .sudo()
+            .search(
+                [
+                    ("name", "=ilike", escape_psql(reference.strip())),
+                    ("state", "=", "sale"),
+                    ("company_id", "=", self.env.company.id),
+                    ("partner_id.commercial_partner_id", "in", customers.ids),
+                ],
+                limit=1,
+            )
+            if customers
+            else self.env["sale.order"]
+        )
+        if order:
+            values["sale_order_id"] = order.id
+            lines = order.order_line.filtered(lambda line: not line.display_type and not line.is_downpayment)
+            if len(lines.product_id) == 1:
+                values.setdefault("product_id", lines.product_id.id)
+        return values
 
     @api.onchange("sale_order_id")
     def _onchange_sale_order_id(self):

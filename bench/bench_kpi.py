@@ -1,0 +1,137 @@
+"""KPI analysis: time of the pivot grouping and of the headline summary on ``complaint.kpi.report``.
+
+Run it from the repository's root on a THROW-AWAY database with ``complaint_handling_reports``
+installed (it adds complaints by SQL and commits them):
+
+    .venv/bin/python bench/bench_kpi.py -c .run/odoo.conf -d <database> -n 100000
+
+When the database holds fewer than ``n`` complaints, the missing ones are added with
+``bench/gen_complaints.py`` (SQL, seconds; complaints over 1,000 days in every state, with their
+history and decisions), their stored working times filled by SQL as a 40 h week share of the
+wall-clock time (the figures are not the point, their presence is), then ``VACUUM ANALYZE``.
+Then, as a complaint manager, median of 5 runs after a warm-up:
+
+- ``read_group`` on the KPI view by month of receipt x category (the pivot), over all complaints
+  and over the last year: count, % acknowledged on time, % resolved on time, average resolution;
+- ``_kpi_summary`` of the last year (the objectives, the management review);
+- for reference, the same count by month x category on ``complaint.complaint`` itself.
+"""
+
+import argparse
+import importlib.util
+import statistics
+import time
+from datetime import timedelta
+from pathlib import Path
+
+RUNS = 5
+
+
+def _generate(env, missing):
+    spec = importlib.util.spec_from_file_location("gen_complaints", Path(__file__).with_name("gen_complaints.py"))
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    # The contacts through the ORM (the generator's SQL insert misses the columns other apps add, e.g.
+    # Invoicing's), numbered as the generator expects so that it reuses them.
+    env.cr.execute("SELECT count(*) FROM res_partner WHERE ref LIKE 'BENCH-%%'")
+    have = env.cr.fetchone()[0]
+    env["res.partner"].with_context(tracking_disable=True).create(
+        [
+            {"name": f"Bench Contact {i}", "email": f"bench.contact{i}@example.com", "ref": f"BENCH-{i}"}
+            for i in range(have + 1, 2001)
+        ]
+    )
+    env.flush_all()
+    partners = gen._partners(env)
+    gen._gen_table(env, missing)
+    gen._complaints(env, missing, partners)
+    env.cr.execute("DROP TABLE IF EXISTS bench_gen, bench_complaint")
+    # Stored working times of the generated complaints: a 40 h week share of the wall-clock hours.
+    env.cr.execute(
+        """
+        UPDATE complaint_complaint SET
+               ack_working_hours = COALESCE(extract(epoch FROM date_acknowledged - date_received) / 3600 * 40 / 168, 0),
+               response_working_hours = COALESCE(
+                   extract(epoch FROM date_first_response - date_received) / 3600 * 40 / 168, 0),
+               resolution_working_hours = COALESCE(extract(epoch FROM date_closed - date_received) / 3600 * 40 / 168, 0)
+         WHERE ack_working_hours IS NULL
+        """
+    )
+
+
+def _median(func):
+    func()  # warm-up
+    times = []
+    for _run in range(RUNS):
+        started = time.perf_counter()
+        func()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("-c", "--config", required=True, help="Odoo configuration file")
+    parser.add_argument("-d", "--database", required=True, help="a throw-away database with complaint_handling_reports")
+    parser.add_argument("-n", type=int, default=100000, help="complaints wanted in the database (default 100000)")
+    args = parser.parse_args()
+
+    import odoo  # noqa: PLC0415
+    from odoo import fields  # noqa: PLC0415
+    from odoo.modules.registry import Registry  # noqa: PLC0415
+
+    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
+    registry = Registry(args.database)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        cr.execute("SELECT count(*) FROM complaint_complaint")
+        missing = args.n - cr.fetchone()[0]
+        if missing > 0:
+            started = time.perf_counter()
+            _generate(env, missing)
+            cr.commit()
+            print(f"{missing} complaints added: {time.perf_counter() - started:.1f} s")
+    if missing > 0:
+        with registry.cursor() as cr:
+            cr._cnx.autocommit = True  # VACUUM runs outside a transaction
+            for table in ("complaint_complaint", "complaint_step", "complaint_decision", "rating_rating"):
+                cr.execute(f"VACUUM ANALYZE {table}")
+
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        manager = env.ref("complaint_handling.group_complaint_manager").users.filtered(lambda u: not u.share)[:1]
+        env = env(user=manager.id or odoo.SUPERUSER_ID)
+        Report = env["complaint.kpi.report"]
+        Complaint = env["complaint.complaint"]
+        cr.execute("SELECT count(*) FROM complaint_complaint WHERE active")
+        total = cr.fetchone()[0]
+        year = [("date_received", ">=", fields.Datetime.now() - timedelta(days=365))]
+        groupby = ["date_received:month", "category_id"]
+        measures = ["nbr:sum", "ack_on_time_pct:avg", "resolved_on_time_pct:avg", "resolution_hours:avg"]
+
+        def pivot(domain):
+            env.invalidate_all()
+            return Report.read_group(domain, measures, groupby, lazy=False)
+
+        def summary():
+            env.invalidate_all()
+            return Report._kpi_summary(year)
+
+        def complaint_pivot():
+            env.invalidate_all()
+            return Complaint.read_group([], ["__count"], groupby, lazy=False)
+
+        results = [
+            ("KPI view read_group month x category, all", _median(lambda: pivot([])), len(pivot([]))),
+            ("KPI view read_group month x category, last year", _median(lambda: pivot(year)), len(pivot(year))),
+            ("_kpi_summary, last year", _median(summary), 1),
+            ("complaint.complaint read_group month x category (reference)", _median(complaint_pivot), None),
+        ]
+        print(f"{total} active complaints, as {env.user.login}, median of {RUNS} after a warm-up:")
+        for label, ms, groups in results:
+            print(f"  {label}: {ms:.0f} ms" + (f" ({groups} groups)" if groups else ""))
+        cr.rollback()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,413 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL, create_index
+
+# Dimensions along which complaints recur: key -> (column of the cluster, complaint field shown in the reason).
+# The complainant is the commercial entity, so several contacts of one customer count together.
+RECURRING_DIMENSIONS = {
+    "product": ("c.product_id", "product_id"),
+    "category": ("c.category_id", "category_id"),
+    "cause": ("c.root_cause_id", "root_cause_id"),
+    "partner": ("p.commercial_partner_id", "partner_id"),
+}
+# Writing one of these fields may make complaints recurring, or no longer recurring.
+RECURRING_TRIGGER_FIELDS = {
+    "product_id",
+    "category_id",
+    "root_cause_id",
+    "partner_id",
+    "date_received",
+    "company_id",
+    "active",
+}
+DIMENSIONS = tuple(RECURRING_DIMENSIONS)
+# Columns of the complaint per dimension (each indexed with the date received, see ``init``).
+INDEXED_COLUMNS = {
+    "product": "product_id",
+    "category": "category_id",
+    "cause": "root_cause_id",
+    "partner": "partner_id",
+}
+# States that do not count: out of scope (not a complaint).
+RECURRING_EXCLUDED_STATES = ("rejected",)
+
+
+def recurring_base_query(date_from_sql, date_to_sql, where=None, date_floor=None):
+    """The complaints of a window, one row each, with their dimension values (``base`` CTE body).
+
+    ``date_from_sql`` / ``date_to_sql`` are SQL expressions (they may use the company alias ``co``);
+    ``date_floor``, a datetime before every company's window start, lets PostgreSQL use the index on
+    the date received (a bound that depends on the company's setting cannot).
+    """
+    return SQL(
+        """
+        SELECT c.id, c.company_id, c.date_received, c.recurring_keys,
+               c.product_id, c.category_id, c.root_cause_id AS cause_id,
+               p.commercial_partner_id AS partner_id
+          FROM complaint_complaint c
+          JOIN res_company co ON co.id = c.company_id
+     LEFT JOIN res_partner p ON p.id = c.partner_id
+         WHERE c.active
+           AND c.state NOT IN %(excluded)s
+           AND c.date_received >= %(date_from)s
+           AND c.date_received <= %(date_to)s
+           AND %(floor)s
+           AND %(where)s
+        """,
+        excluded=RECURRING_EXCLUDED_STATES,
+        floor=SQL("c.date_received >= %s", date_floor) if date_floor else SQL("TRUE"),
+        date_from=date_from_sql,
+        date_to=date_to_sql,
+        where=where or SQL("TRUE"),
+    )
+
+
+def recurring_cluster_selects(threshold_sql, values=None, details=False):
+    """UNION ALL of one grouped SELECT per dimension over the ``base`` CTE: the clusters with at least
+    ``threshold_sql`` complaints (an SQL expression that may use the company alias ``co``). ``values``
+    ({dimension: ids}) limits the groups computed to these values; ``details`` adds the first and last
+    dates and the complaint ids."""
+    parts = []
+    for dimension in DIMENSIONS:
+        if values is not None and not values.get(dimension):
+            continue
+        column = SQL.identifier(f"{dimension}_id")
+        parts.append(
+            SQL(
+                """
+                SELECT %(dimension)s AS dimension, b.company_id, b.%(column)s AS value_id,
+                       count(*) AS complaint_count %(details)s
+                  FROM base b
+                  JOIN res_company co ON co.id = b.company_id
+                 WHERE b.%(column)s IS NOT NULL %(restrict)s
+              GROUP BY b.company_id, b.%(column)s, co.id
+                HAVING count(*) >= %(threshold)s
+                """,
+                dimension=dimension,
+                column=column,
+                details=SQL(
+                    ", min(b.date_received) AS date_first, max(b.date_received) AS date_last, "
+                    "array_agg(b.id ORDER BY b.id) AS complaint_ids"
+                )
+                if details
+                else SQL(),
+                restrict=SQL("AND b.%s = ANY(%s)", column, sorted(values[dimension])) if values else SQL(),
+                threshold=threshold_sql,
+            )
+        )
+    if not parts:
+        return SQL(
+            "SELECT NULL::varchar AS dimension, NULL::int AS company_id, NULL::int AS value_id, "
+            "0 AS complaint_count WHERE FALSE"
+        )
+    return SQL(" UNION ALL ").join(parts)
+
+
+class ComplaintComplaint(models.Model):
+    """Recurring problems (ISO 10002 8.2): complaints about the same product, category, root cause or from
+    the same complainant, more than the company's threshold within its window."""
+
+    _inherit = "complaint.complaint"
+
+    is_recurring = fields.Boolean(
+        string="Recurring",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Part of a recurring problem: enough complaints about the same product, category or root cause, "
+        "or from the same complainant, within the company's window (Settings > Complaints).",
+    )
+    recurring_keys = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Technical: the dimensions in which the complaint recurs (e.g. product,cause).",
+    )
+    recurring_reason = fields.Char(
+        string="Recurring Because", compute="_compute_recurring_reason", help="Why the complaint is recurring."
+    )
+
+    def init(self):
+        result = super().init()
+        # The refresh after a create or a write counts the complaints of one product (category, root cause,
+        # complainant) within the window: an index per dimension, by date, reads only those.
+        for column in INDEXED_COLUMNS.values():
+            create_index(
+                self.env.cr,
+                f"complaint_complaint_recurring_{column}_date_index",
+                self._table,
+                [column, "date_received"],
+                where=f"{column} IS NOT NULL AND active",
+            )
+        return result
+
+    @api.depends("recurring_keys", "product_id", "category_id", "root_cause_id", "partner_id")
+    @api.depends_context("lang")
+    def _compute_recurring_reason(self):
+        self.recurring_reason = False
+        recurring = self.filtered(lambda c: c.id and c.recurring_keys)
+        if not recurring:
+            return
+        # The size of each cluster now: one grouped query for the complaints shown.
+        self.env.flush_all()
+        base, clusters = self._recurring_cluster_queries(
+            fields.Datetime.now(), recurring._recurring_values(), recurring.company_id, threshold=SQL("1")
+        )
+        sizes = {
+            (company_id, dimension, value_id): count
+            for dimension, company_id, value_id, count in self.env.execute_query(
+                SQL("WITH base AS (%s) %s", base, clusters)
+            )
+        }
+        labels = self._recurring_dimension_labels()
+        for complaint in recurring:
+            reasons = []
+            for key in complaint.recurring_keys.split(","):
+                if key not in RECURRING_DIMENSIONS:
+                    continue
+                record = complaint[RECURRING_DIMENSIONS[key][1]]
+                if key == "partner":
+                    record = record.commercial_partner_id
+                reasons.append(
+                    self.env._(
+                        "%(dimension)s %(value)s: %(count)s complaints",
+                        dimension=labels[key],
+                        value=record.display_name or "?",
+                        count=sizes.get((complaint.company_id.id, key, record.id), 0),
+                    )
+                )
+            complaint.recurring_reason = "; ".join(reasons)
+
+    def _recurring_dimension_labels(self):
+        return {
+            "product": self.env._("Same product"),
+            "category": self.env._("Same category"),
+            "cause": self.env._("Same root cause"),
+            "partner": self.env._("Same complainant"),
+        }
+
+    # ---------------------------------------------------------------------- CRUD
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        complaints = super().create(vals_list)
+        complaints._refresh_recurring()
+        return complaints
+
+    def write(self, vals):
+        trigger = bool(RECURRING_TRIGGER_FIELDS & set(vals)) or vals.get("state") in (
+            *RECURRING_EXCLUDED_STATES,
+            "reopened",
+        )
+        if not trigger:
+            return super().write(vals)
+        old_values, old_companies = self._recurring_values(), self.company_id
+        result = super().write(vals)
+        self._refresh_recurring(extra_values=old_values, extra_companies=old_companies)
+        return result
+
+    # ---------------------------------------------------------------- detection
+
+    def _recurring_values(self):
+        """{dimension: set of ids} of these complaints (the clusters they belong to)."""
+        values = defaultdict(set)
+        for complaint in self:
+            for key, value in (
+                ("product", complaint.product_id.id),
+                ("category", complaint.category_id.id),
+                ("cause", complaint.root_cause_id.id),
+                ("partner", complaint.partner_id.commercial_partner_id.id),
+            ):
+                if value:
+                    values[key].add(value)
+        return values
+
+    @api.model
+    def _cron_refresh_recurring(self):
+        """Daily: the window slides, complaints leave it and clusters fall below the threshold."""
+        self.browse()._refresh_recurring(full=True)
+
+    def _refresh_recurring(self, extra_values=None, full=False, extra_companies=None):
+        """Set ``is_recurring`` / ``recurring_keys`` on the complaints whose clusters these complaints touch.
+
+        The touched clusters are the values (product, category, root cause, commercial partner) of ``self``
+        and ``extra_values`` (the values before a write), in their companies (and ``extra_companies``, the
+        companies before a write). One grouped query counts, within each company's
+        window, the complaints of the touched values only (indexed reads); each complaint sharing a
+        touched value gets those dimensions recomputed, its other dimensions are kept. ``full``: every
+        cluster of every complaint (the daily job, a change of settings). Only the complaints whose
+        dimensions change are updated, in one query.
+        """
+        if not full and not self:
+            return
+        self.env.flush_all()
+        now = fields.Datetime.now()
+        touched = companies = None
+        if not full:
+            touched = self._recurring_values()
+            for key, ids in (extra_values or {}).items():
+                touched[key] |= ids
+            companies = self.company_id | (extra_companies or self.env["res.company"])
+        base, clusters = self._recurring_cluster_queries(now, touched, companies)
+        query = SQL(
+            """
+            WITH base AS (%(base)s),
+            clusters AS (%(clusters)s)
+            SELECT b.id, b.recurring_keys, b.product_id, b.category_id, b.cause_id, b.partner_id,
+                   array_remove(ARRAY[cp.dimension, cc.dimension, cr.dimension, cpa.dimension], NULL)
+              FROM base b
+         LEFT JOIN clusters cp
+                ON cp.dimension = 'product' AND cp.company_id = b.company_id AND cp.value_id = b.product_id
+         LEFT JOIN clusters cc
+                ON cc.dimension = 'category' AND cc.company_id = b.company_id AND cc.value_id = b.category_id
+         LEFT JOIN clusters cr
+                ON cr.dimension = 'cause' AND cr.company_id = b.company_id AND cr.value_id = b.cause_id
+         LEFT JOIN clusters cpa
+                ON cpa.dimension = 'partner' AND cpa.company_id = b.company_id AND cpa.value_id = b.partner_id
+            """,
+            base=base,
+            clusters=clusters,
+        )
+        changed = {}
+        seen = set()
+        written = set(self.ids)
+        for complaint_id, old_keys, *values, dimensions in self.env.execute_query(query):
+            seen.add(complaint_id)
+            old_keys = old_keys or False
+            if full or complaint_id in written:
+                kept = set()
+            else:
+                # Dimensions of untouched values keep their state; the touched ones are recomputed (the
+                # values of the other complaints did not change, only their clusters' sizes).
+                row = dict(zip(DIMENSIONS, values, strict=True))
+                kept = {
+                    key
+                    for key in (old_keys or "").split(",")
+                    if key in RECURRING_DIMENSIONS and not (row[key] and row[key] in touched.get(key, ()))
+                }
+            new_keys = ",".join(key for key in DIMENSIONS if key in kept or key in dimensions) or False
+            if new_keys != old_keys:
+                changed[complaint_id] = new_keys
+        # Outside the window or without any value now: no longer recurring (the written complaints and,
+        # for the daily job, every flagged complaint).
+        Complaint = self.env["complaint.complaint"].sudo().with_context(active_test=False)
+        if full:
+            flagged = set(Complaint.search([("is_recurring", "=", True)]).ids)
+        else:
+            flagged = {complaint.id for complaint in self.sudo() if complaint.recurring_keys}
+        for complaint_id in flagged - seen:
+            changed[complaint_id] = False
+        if not changed:
+            return
+        # A computed system flag: one UPDATE for all (no tracking, no automation rule, allowed on closed
+        # complaints too), then the cache forgets the old values.
+        ids = list(changed)
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE complaint_complaint c
+                   SET is_recurring = v.keys IS NOT NULL, recurring_keys = v.keys
+                  FROM (SELECT unnest(%s::int[]) AS id, unnest(%s::varchar[]) AS keys) v
+                 WHERE c.id = v.id
+                """,
+                ids,
+                [changed[complaint_id] or None for complaint_id in ids],
+            )
+        )
+        Complaint.browse(ids).invalidate_recordset(["is_recurring", "recurring_keys"])
+
+    def _recurring_cluster_queries(self, now, touched=None, companies=None, threshold=None):
+        """(base, clusters) SQL of the recurring detection at ``now``: ``base`` the complaints of each
+        company's window (of ``companies`` and with a ``touched`` value only, when given: {dimension: ids}),
+        ``clusters`` the values with at least ``threshold`` complaints (default: each company's threshold)."""
+        window_start = SQL(
+            "(%s::timestamp - make_interval(days => COALESCE(NULLIF(co.complaint_recurring_days, 0), 90)))", now
+        )
+        floor = self._recurring_window_floor(now, companies)
+        where = None
+        if touched is not None:
+            # One indexed read per dimension ((column, date received) indexes), the complainant through
+            # its contacts; an OR of these conditions would read the whole window instead.
+            arms = [
+                SQL(
+                    "SELECT id FROM complaint_complaint WHERE active AND date_received >= %s AND %s = ANY(%s)",
+                    floor,
+                    SQL.identifier(INDEXED_COLUMNS[key]),
+                    SQL("ARRAY(SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s))", sorted(ids))
+                    if key == "partner"
+                    else sorted(ids),
+                )
+                for key, ids in touched.items()
+                if ids
+            ]
+            where = SQL("c.id IN (%s)", SQL(" UNION ").join(arms)) if arms else SQL("FALSE")
+        if companies is not None:
+            where = SQL("c.company_id = ANY(%s) AND %s", companies.ids, where or SQL("TRUE"))
+        base = recurring_base_query(window_start, SQL("%s::timestamp", now), where, date_floor=floor)
+        threshold = threshold or SQL("GREATEST(COALESCE(co.complaint_recurring_threshold, 3), 2)")
+        return base, recurring_cluster_selects(threshold, values=touched)
+
+    @api.model
+    def _recurring_window_floor(self, now, companies=None):
+        """The earliest window start of ``companies`` (default: all): a bound on the date received that
+        PostgreSQL can use with its indexes (a bound that depends on each company's setting cannot)."""
+        if companies is None:
+            companies = self.env["res.company"].sudo().search_fetch([], ["complaint_recurring_days"])
+        days = [company.complaint_recurring_days or 90 for company in companies.sudo()]
+        return now - timedelta(days=max(days or [90]))
+
+    @api.model
+    def _recurring_clusters(self, date_from, date_to, companies, threshold=None, limit=None):
+        """Recurring clusters of complaints received between ``date_from`` and ``date_to`` (datetimes) in
+        ``companies``: list of dicts (dimension, value_id, count, date_first, date_last, complaint_ids),
+        biggest first. ``threshold`` defaults to each company's setting. One query."""
+        where = SQL("c.company_id = ANY(%s)", companies.ids)
+        base = recurring_base_query(SQL("%s::timestamp", date_from), SQL("%s::timestamp", date_to), where)
+        threshold_sql = (
+            SQL("%s", threshold) if threshold else SQL("GREATEST(COALESCE(co.complaint_recurring_threshold, 3), 2)")
+        )
+        query = SQL(
+            "WITH base AS (%s) %s ORDER BY complaint_count DESC, dimension, value_id %s",
+            base,
+            recurring_cluster_selects(threshold_sql, details=True),
+            SQL("LIMIT %s", limit) if limit else SQL(),
+        )
+        return [
+            {
+                "dimension": dimension,
+                "company_id": company_id,
+                "value_id": value_id,
+                "count": count,
+                "date_first": date_first,
+                "date_last": date_last,
+                "complaint_ids": complaint_ids,
+            }
+            for dimension, company_id, value_id, count, date_first, date_last, complaint_ids in self.env.execute_query(
+                query
+            )
+        ]
+
+    @api.model
+    def _recurring_value_names(self, clusters):
+        """{(dimension, value_id): display name} for ``clusters`` (one read per model)."""
+        models_by_dimension = {
+            "product": "product.product",
+            "category": "complaint.category",
+            "cause": "complaint.cause",
+            "partner": "res.partner",
+        }
+        ids = defaultdict(set)
+        for cluster in clusters:
+            ids[cluster["dimension"]].add(cluster["value_id"])
+        names = {}
+        for dimension, value_ids in ids.items():
+            for record in self.env[models_by_dimension[dimension]].sudo().browse(sorted(value_ids)):
+                names[dimension, record.id] = record.display_name
+        return names
+
+    @api.model
+    def _recurring_window(self, company):
+        """(start, end) datetimes of the company's sliding window ending now."""
+        end = fields.Datetime.now()
+        return end - timedelta(days=company.complaint_recurring_days or 90), end

@@ -1,0 +1,3 @@
+from . import complaint_kpi_report
+from . import complaint_recurring_report
+from . import complaint_complaint_print_report
