@@ -227,6 +227,24 @@ class ComplaintPortal(CustomerPortal):
         request.session["complaint_portal_error"] = error.args[0]
         return self._complaint_page_url(complaint_sudo, access_token, error=1)
 
+    def _complaint_answer(self, complaint_id, access_token, action, notice, anchor, error_anchor=None):
+        """Run ``action(complaint_sudo)`` for a form posted from the tracking page, then go back to it.
+
+        Access by login or token as for the page itself; a UserError of ``action`` is shown on the page
+        (at ``error_anchor``, default ``anchor``), success with the ``notice`` message (at ``anchor``).
+        """
+        try:
+            complaint_sudo = self._complaint_check_access(complaint_id, access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        try:
+            action(complaint_sudo)
+        except UserError as error:
+            url = self._complaint_error_url(complaint_sudo, access_token, error)
+            return request.redirect(f"{url}#{error_anchor or anchor}")
+        url = self._complaint_page_url(complaint_sudo, access_token, message=notice)
+        return request.redirect(f"{url}#{anchor}")
+
     @http.route("/my/complaints/<int:complaint_id>", type="http", auth="public", website=True, sitemap=False)
     def portal_my_complaint(self, complaint_id, access_token=None, message=None, error=None, **kwargs):
         """The tracking page: status, dates, decision, public messages, rating; by login or by token."""
@@ -274,12 +292,9 @@ class ComplaintPortal(CustomerPortal):
     )
     def portal_complaint_message(self, complaint_id, access_token=None, message="", **kwargs):
         """The complainant adds information (text and files) to their complaint."""
-        try:
-            complaint_sudo = self._complaint_check_access(complaint_id, access_token)
-        except (AccessError, MissingError):
-            return request.redirect("/my")
         message = (message or "").strip()
-        try:
+
+        def post(complaint_sudo):
             files = complaint_sudo._portal_check_attachments(
                 self._complaint_read_files(complaint_sudo.company_id), complaint_sudo.company_id
             )
@@ -288,11 +303,8 @@ class ComplaintPortal(CustomerPortal):
             if len(message) > 20000:
                 raise UserError(request.env._("The message is too long; split it in several messages."))
             complaint_sudo._portal_post_message(message, files)
-        except UserError as error:
-            return request.redirect(
-                self._complaint_error_url(complaint_sudo, access_token, error) + "#complaint_add_info"
-            )
-        return request.redirect(self._complaint_page_url(complaint_sudo, access_token, message="sent") + "#messages")
+
+        return self._complaint_answer(complaint_id, access_token, post, "sent", "messages", "complaint_add_info")
 
     @http.route(
         "/my/complaints/<int:complaint_id>/accept",
@@ -304,16 +316,13 @@ class ComplaintPortal(CustomerPortal):
     )
     def portal_complaint_accept(self, complaint_id, access_token=None, **kwargs):
         """The complainant accepts the decision."""
-        try:
-            complaint_sudo = self._complaint_check_access(complaint_id, access_token)
-        except (AccessError, MissingError):
-            return request.redirect("/my")
-        try:
-            complaint_sudo._portal_accept_decision()
-        except UserError as error:
-            return request.redirect(self._complaint_error_url(complaint_sudo, access_token, error) + "#decision")
-        url = self._complaint_page_url(complaint_sudo, access_token, message="accepted")
-        return request.redirect(f"{url}#decision")
+        return self._complaint_answer(
+            complaint_id,
+            access_token,
+            lambda complaint_sudo: complaint_sudo._portal_accept_decision(),
+            "accepted",
+            "decision",
+        )
 
     @http.route(
         "/my/complaints/<int:complaint_id>/reject",
@@ -327,13 +336,12 @@ class ComplaintPortal(CustomerPortal):
         self, complaint_id, access_token=None, reason="", recourse="none", method=None, provider_name=None, **kwargs
     ):
         """The complainant rejects the decision, says why and chooses internal review or external resolution."""
-        try:
-            complaint_sudo = self._complaint_check_access(complaint_id, access_token)
-        except (AccessError, MissingError):
-            return request.redirect("/my")
-        try:
-            complaint_sudo._portal_reject_decision(reason, recourse, method=method, provider_name=provider_name)
-        except UserError as error:
-            return request.redirect(self._complaint_error_url(complaint_sudo, access_token, error) + "#decision")
-        url = self._complaint_page_url(complaint_sudo, access_token, message="rejected")
-        return request.redirect(f"{url}#decision")
+        return self._complaint_answer(
+            complaint_id,
+            access_token,
+            lambda complaint_sudo: complaint_sudo._portal_reject_decision(
+                reason, recourse, method=method, provider_name=provider_name
+            ),
+            "rejected",
+            "decision",
+        )
