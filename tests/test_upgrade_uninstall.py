@@ -4,16 +4,13 @@ One throw-away database with the core and the reports addon (with demo data) ser
 it is dropped afterwards. About two minutes in all on two cores.
 """
 
-import re
-import subprocess
-import sys
 import uuid
 from contextlib import closing
 
 import pytest
+from odoo_cli import drop_database, run_odoo
 
-from odoo.sql_db import close_db, db_connect
-from odoo.tools import SQL, config
+from odoo.sql_db import db_connect
 
 # What the register holds: counts, and a fingerprint of every complaint's key fields.
 SNAPSHOT_QUERIES = {
@@ -27,24 +24,6 @@ SNAPSHOT_QUERIES = {
     "steps_fingerprint": "SELECT md5(string_agg(concat_ws('|', id, complaint_id, date, action, state_from, state_to, "
     "note), ',' ORDER BY id)) FROM complaint_step",
 }
-
-
-def _odoo(db, data_dir, *args, command=(), stdin=None):
-    """Run Odoo (``command``: e.g. ``("shell",)``) on ``db``; fail on an error or a warning of ours."""
-    result = subprocess.run(
-        [sys.executable, "-m", "odoo", *command, "-c", config.rcfile, "-d", db, *args]
-        + ["--log-level=warn", f"--data-dir={data_dir}"],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, log[-5000:]
-    problems = [line for line in log.splitlines() if re.search(r"(WARNING|ERROR|CRITICAL) .*complaint", line)]
-    assert not problems, "\n".join(problems)
-    return log
 
 
 def _query(db, query):
@@ -67,13 +46,10 @@ def database(tmp_path_factory):
     db = f"complaint_upgrade_{uuid.uuid4().hex[:10]}"
     data_dir = tmp_path_factory.mktemp("filestore")
     try:
-        _odoo(db, data_dir, "-i", "complaint_handling_reports", "--stop-after-init")
+        run_odoo(db, data_dir, "-i", "complaint_handling_reports", "--stop-after-init")
         yield db, data_dir
     finally:
-        close_db(db)
-        with closing(db_connect("postgres").cursor()) as cr:
-            cr._cnx.autocommit = True
-            cr.execute(SQL("DROP DATABASE IF EXISTS %s", SQL.identifier(db)))
+        drop_database(db)
 
 
 def test_upgrade_keeps_the_register_and_the_users_settings(database):
@@ -91,7 +67,7 @@ def test_upgrade_keeps_the_register_and_the_users_settings(database):
         cr.commit()
     before = _snapshot(db)
 
-    _odoo(db, data_dir, "-u", "complaint_handling", "--stop-after-init")
+    run_odoo(db, data_dir, "-u", "complaint_handling", "--stop-after-init")
 
     assert _snapshot(db) == before
     assert _query(db, "SELECT DISTINCT complaint_approval_limit, complaint_retention_years FROM res_company") == [
@@ -108,7 +84,7 @@ def test_upgrade_keeps_the_register_and_the_users_settings(database):
 def test_uninstalling_the_reports_leaves_the_register_intact(database):
     db, data_dir = database
     before = _snapshot(db)
-    _odoo(
+    run_odoo(
         db,
         data_dir,
         command=("shell",),
@@ -120,5 +96,5 @@ def test_uninstalling_the_reports_leaves_the_register_intact(database):
     assert modules["complaint_handling"] == "installed"
     assert _snapshot(db) == before, "complaints, steps, decisions and messages are all kept"
     # The register still works after the uninstall: the core upgrades and loads cleanly.
-    _odoo(db, data_dir, "-u", "complaint_handling", "--stop-after-init")
+    run_odoo(db, data_dir, "-u", "complaint_handling", "--stop-after-init")
     assert _snapshot(db) == before
