@@ -13,7 +13,8 @@ a median of 5 runs after a warm-up, the ORM cache emptied before each run; queri
 - ``create``: one ``create()`` of 2,000 value dicts (after a warm-up of 20), ``flush_all`` included,
   three times each side, alternated (median): records/s and queries per record. Ours assigns the
   reference, policy, working-time deadlines, history line and acknowledgement queue; theirs its
-  number and SLA lines. Floor: one
+  number and SLA lines; both subscribe the creator and trace the creation in the chatter (ours a
+  note, theirs a "Ticket created" message posted to the followers). Floor: one
   ``INSERT ... SELECT generate_series`` of the same rows;
 - ``list``: ``web_search_read`` with the fields of the default list view, 80 rows, default order
   (count limited to 10,001 as the web client does), then with a filter on stage + team;
@@ -21,7 +22,7 @@ a median of 5 runs after a warm-up, the ORM cache emptied before each run; queri
 - ``search reference`` / ``search partner``: the list page filtered by ``ilike`` on the reference
   (ticket number) and on the complainant's name;
 - ``KPI``: ``read_group`` count by month × category (pivot);
-- ``escalation``: ours ``_cron_escalate`` (batches of 500) until ``--escalation`` complaints are
+- ``escalation``: ours ``_cron_escalate`` (its batches, as the scheduled job) until ``--escalation`` complaints are
   processed; theirs: helpdesk_mgmt_sla has no scheduled job, so its SLA pass is measured, what it
   does on a stage change for each ticket (``helpdesk.ticket.sla._stage_recompute``: working time
   consumed, expired or not), over as many open tickets, stopped after ``--budget`` seconds and
@@ -30,9 +31,10 @@ a median of 5 runs after a warm-up, the ORM cache emptied before each run; queri
 Prints a Markdown table: ours, theirs, ratio (theirs / ours for times, ours / theirs for rates), floor.
 """
 
-import argparse
 import statistics
 import time
+
+import _common
 
 RUNS = 5
 
@@ -169,7 +171,7 @@ def _ours(env):
     def escalate(limit):
         done = 0
         while done < limit:
-            count = Complaint.sudo()._cron_escalate(batch_size=500)
+            count = Complaint.sudo()._cron_escalate()
             env.invalidate_all()
             if not count:
                 break
@@ -247,7 +249,9 @@ def _fmt_ms(seconds):
 
 
 def _run(env, args):
-    env = env(user=env.ref("base.user_admin"), context={"lang": "en_US", "tz": "UTC"})
+    # The administrator's context as the web client sends it: language and time zone of the user.
+    admin = env.ref("base.user_admin")
+    env = env(user=admin, context={"lang": "en_US", "tz": admin.tz or "UTC"})
     ours = _ours(env)
     theirs = _theirs(env, args.budget) if "helpdesk.ticket" in env else None
     env.cr.execute("SELECT count(*) FROM complaint_complaint")
@@ -401,26 +405,14 @@ def _run(env, args):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("-c", "--config", required=True, help="Odoo configuration file")
-    parser.add_argument(
-        "-d", "--database", required=True, help="database with both addons, filled by gen_complaints.py"
-    )
+    parser = _common.parser(__doc__, "database with both addons, filled by gen_complaints.py")
     parser.add_argument("--create", type=int, default=2000, help="records created in one batch (default 2000)")
     parser.add_argument("--escalation", type=int, default=100000, help="open records escalated (default 100000)")
     parser.add_argument("--budget", type=float, default=120, help="seconds given to their SLA pass (default 120)")
     parser.add_argument("--only", action="append", choices=["create", "list", "kanban", "search", "kpi", "escalation"])
     args = parser.parse_args()
 
-    import odoo  # noqa: PLC0415
-    from odoo.modules.registry import Registry  # noqa: PLC0415
-
-    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
-    with Registry(args.database).cursor() as cr:
-        try:
-            _run(odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}), args)
-        finally:
-            cr.rollback()
+    _common.run_rolled_back(args, _run, args)
 
 
 if __name__ == "__main__":

@@ -7,12 +7,14 @@ is rolled back at the end):
 
 One ``create()`` call with ``n`` value dicts, as in ../shared/BENCHMARKS.md: each complaint gets
 its reference from the sequence, its policy and working-time deadlines, its first history line,
-and is queued for the automatic acknowledgement (complainants with an e-mail address).
+the creator as follower and the creation trace in the chatter, and is queued for the automatic
+acknowledgement (complainants with an e-mail address); the shipped automation rules run.
 ``env.flush_all()`` is included; queries are counted with ``odoo.sql_db.sql_counter``.
 """
 
-import argparse
 import time
+
+import _common
 
 
 def _run(env, n):
@@ -46,21 +48,11 @@ def _run(env, n):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("-c", "--config", required=True, help="Odoo configuration file")
-    parser.add_argument("-d", "--database", required=True, help="a database with complaint_handling")
+    parser = _common.parser(__doc__, "a database with complaint_handling")
     parser.add_argument("-n", type=int, default=2000, help="complaints in the one create() call (default 2000)")
     args = parser.parse_args()
 
-    import odoo  # noqa: PLC0415
-    from odoo.modules.registry import Registry  # noqa: PLC0415
-
-    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
-    with Registry(args.database).cursor() as cr:
-        try:
-            _run(odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}), args.n)
-        finally:
-            cr.rollback()
+    _common.run_rolled_back(args, _run, args.n)
 
 
 if __name__ == "__main__":

@@ -15,11 +15,11 @@ It times (median of 5 after a warm-up, queries counted with ``odoo.sql_db.sql_co
   ``--report-url`` (a running Odoo server the PDF engine fetches the styles from), its PDF.
 """
 
-import argparse
 import statistics
 import time
 from datetime import date
 
+import _common
 from dateutil.relativedelta import relativedelta
 
 
@@ -106,21 +106,11 @@ def _run(env, report_url):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("-c", "--config", required=True, help="Odoo configuration file")
-    parser.add_argument("-d", "--database", required=True, help="a database with complaint_handling_reports")
+    parser = _common.parser(__doc__, "a database with complaint_handling_reports")
     parser.add_argument("--report-url", help="a running Odoo server for the PDF engine (e.g. http://127.0.0.1:8069)")
     args = parser.parse_args()
 
-    import odoo  # noqa: PLC0415
-    from odoo.modules.registry import Registry  # noqa: PLC0415
-
-    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
-    with Registry(args.database).cursor() as cr:
-        try:
-            _run(odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}), args.report_url)
-        finally:
-            cr.rollback()
+    _common.run_rolled_back(args, _run, args.report_url)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ At the same time:
   over the copy's open complaints (``gen_complaints.py`` adds ``--generate`` of them first).
 
 Then it checks: every complaint acknowledged by the server is in the database (none lost), no
-reference twice, no escalation level fired twice on a complaint (log and history), and reports
+reference twice, no escalation level fired twice on a complaint (log and history), the pre-aggregated
+counts (kanban, pivots) equal to a count of the complaints, and reports
 the throughput, the HTTP and RPC errors, and the concurrency failures the server retried (from
 its log: PostgreSQL serialization failures and lock conflicts are retried by Odoo up to 5 times).
 """
@@ -390,6 +391,16 @@ def main():
             "WHERE action LIKE 'Escalation:%' GROUP BY 1, 2 HAVING count(*) > 1) d",
         )
     )
+    # The pre-aggregated counts (kanban, pivots) against a count of the complaints, after the concurrent writes.
+    counted = "SELECT company_id, stage_id, team_id, user_id, count(*) FROM complaint_complaint GROUP BY 1, 2, 3, 4"
+    summed = (
+        "SELECT NULLIF(company_id, 0), NULLIF(stage_id, 0), NULLIF(team_id, 0), NULLIF(user_id, 0),"
+        " sum(summary_count) FROM (SELECT * FROM complaint_count_summary"
+        " UNION ALL SELECT * FROM complaint_count_delta) s GROUP BY 1, 2, 3, 4 HAVING sum(summary_count) <> 0"
+    )
+    summary_mismatches = int(
+        _psql(db, f"SELECT count(*) FROM (({counted} EXCEPT {summed}) UNION ALL ({summed} EXCEPT {counted})) d")
+    )
     logs = int(_psql(db, "SELECT count(*) FROM complaint_escalation_log"))
     with open(log_path) as log:
         text = log.read()
@@ -408,10 +419,10 @@ def main():
     print(
         f"checks: in database {found} of {submitted} acknowledged (missing ids: {missing}); "
         f"duplicate references: {duplicates}; double escalation logs: {double_logs}; "
-        f"double escalation steps: {double_steps}"
+        f"double escalation steps: {double_steps}; count summary mismatches: {summary_mismatches}"
     )
     print(f"server log {log_path}: {retried} concurrency retries, {server_errors} ERROR lines")
-    ok = found == submitted and not missing and not duplicates and not double_logs and not double_steps
+    ok = not (found != submitted or missing or duplicates or double_logs or double_steps or summary_mismatches)
     if not args.keep:
         subprocess.run(["dropdb", "--if-exists", db], check=False)
     print("OK" if ok else "FAILED")

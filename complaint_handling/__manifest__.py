@@ -24,6 +24,7 @@
         "data/mail_template_data.xml",
         "data/mail_template_portal_data.xml",
         "data/complaint_acknowledgement_cron_data.xml",
+        "data/complaint_count_summary_cron_data.xml",
         "data/base_automation_data.xml",
         "data/complaint_privacy_data.xml",
         "views/complaint_complaint_views.xml",
@@ -55,5 +56,6 @@
             "complaint_handling/static/tests/tours/**/*",
         ],
     },
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

@@ -25,3 +25,4 @@ from . import res_config_settings
 from . import res_partner
 from . import mail_thread
 from . import product
+from . import complaint_count_summary

@@ -9,8 +9,10 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.misc import babel_locale_parse, get_lang
 
+from odoo.addons.base_automation.models.base_automation import WRITE_TRIGGERS
+
 from .complaint_complaint import PROCESS_FIELDS
-from .working_time import WorkingTimes
+from .working_time import WorkingTimes as BaseWorkingTimes
 
 # Written by the timeliness logic only (pause, resume, extension, breach marking).
 TIMELINESS_FIELDS = {
@@ -35,7 +37,27 @@ TARGETS = {
 }
 # States that communicate a first response to the complainant (a decision, or the reasoned rejection).
 RESPONSE_STATES = ("decision_communicated", "rejected")
-ESCALATION_BATCH = 500
+ESCALATION_BATCH = 2000  # complaints per batch: one transaction, its rows locked for a second or two
+
+
+class WorkingTimes(BaseWorkingTimes):
+    """Working times, and the escalation levels read once for all the complaints of a run."""
+
+    def levels(self, levels):
+        """``[(level, target, company id, signed delay in working hours)]`` of ``levels``, read once."""
+        specs = getattr(self, "_level_specs", None)
+        if specs is None or specs[0] != levels:
+            rows = [
+                (
+                    level,
+                    level.target,
+                    level.company_id.id,
+                    level.delay_hours if level.trigger == "after_breach" else -level.delay_hours,
+                )
+                for level in levels
+            ]
+            specs = self._level_specs = (levels, rows)
+        return specs[1]
 
 
 class ComplaintComplaint(models.Model):
@@ -196,7 +218,22 @@ class ComplaintComplaint(models.Model):
         Returns ``{target: complaints newly breached}``.
         """
         now = now or fields.Datetime.now()
-        newly = defaultdict(lambda: self.browse())
+        newly = self._breaches_due(now)
+        # One write per combination of flags (not per target): each write is an UPDATE of the rows.
+        flags = defaultdict(set)
+        for target, complaints in newly.items():
+            for complaint in complaints:
+                flags[complaint.id].add(TARGETS[target][1])
+        by_flags = defaultdict(list)
+        for complaint_id, complaint_flags in flags.items():
+            by_flags[frozenset(complaint_flags)].append(complaint_id)
+        for complaint_flags, ids in by_flags.items():
+            self.browse(ids)._write_timeliness(dict.fromkeys(sorted(complaint_flags), True))
+        return newly
+
+    def _breaches_due(self, now):
+        """``{target: complaints}`` whose ``target`` is missed at ``now`` and not flagged yet (nothing written)."""
+        newly = defaultdict(list)
         for complaint in self:
             for target, (deadline_field, flag, _extra, _hours) in TARGETS.items():
                 deadline = complaint[deadline_field]
@@ -213,18 +250,8 @@ class ComplaintComplaint(models.Model):
                 else:
                     late = not complaint.is_done and not complaint.is_paused and now > deadline
                 if late:
-                    newly[target] |= complaint
-        # One write per combination of flags (not per target): each write is an UPDATE of the rows.
-        flags = defaultdict(set)
-        for target, complaints in newly.items():
-            for complaint in complaints:
-                flags[complaint.id].add(TARGETS[target][1])
-        by_flags = defaultdict(list)
-        for complaint_id, complaint_flags in flags.items():
-            by_flags[frozenset(complaint_flags)].append(complaint_id)
-        for complaint_flags, ids in by_flags.items():
-            self.browse(ids)._write_timeliness(dict.fromkeys(sorted(complaint_flags), True))
-        return newly
+                    newly[target].append(complaint.id)
+        return {target: self.browse(ids) for target, ids in newly.items()}
 
     def _escalation_schedule(self, levels, times):
         """(target, level or False, moment) still to come for this complaint: levels not fired yet and breaches."""
@@ -240,12 +267,11 @@ class ComplaintComplaint(models.Model):
                 continue
             if not self[flag]:
                 schedule.append((target, False, deadline))
-            for level in levels:
-                if level.target != target or level.id in fired:
+            for level, level_target, company_id, delay in times.levels(levels):
+                if level_target != target or level.id in fired:
                     continue
-                if level.company_id and level.company_id != self.company_id:
+                if company_id and company_id != self.company_id.id:
                     continue
-                delay = level.delay_hours if level.trigger == "after_breach" else -level.delay_hours
                 schedule.append((target, level, times[calendar].plan(deadline, delay)))
         return schedule
 
@@ -376,11 +402,12 @@ class ComplaintComplaint(models.Model):
         """
         now = fields.Datetime.now()
         complaints = self._escalation_candidates(batch_size, now)
-        complaints._escalate(now)
+        for part in self._split_by_job_lang(complaints):  # notes and history in the company's language
+            part._escalate(now)
         remaining = 0
         if len(complaints) == batch_size:
             # How many remain, for the job's progress (and so that it runs again at once): counted up to
-            # ten batches ahead only, a full count costs as much as a batch on a large register.
+            # one batch ahead only, a full count costs as much as a batch on a large register.
             self.env.flush_all()
             self.env.cr.execute(
                 SQL(
@@ -389,7 +416,7 @@ class ComplaintComplaint(models.Model):
                             WHERE date_next_escalation <= %s AND NOT is_done AND is_paused IS NOT TRUE AND active
                             LIMIT %s) AS due""",
                     now,
-                    batch_size * 10,
+                    batch_size,
                 )
             )
             remaining = self.env.cr.fetchone()[0]
@@ -397,71 +424,117 @@ class ComplaintComplaint(models.Model):
         return len(complaints)
 
     def _escalate(self, now=None):
-        """Mark the breaches and fire the escalation levels due, each once per complaint, in sequence order."""
+        """Mark the breaches and fire the escalation levels due, each once per complaint, in sequence order.
+
+        Set-based, for thousands of complaints at once: one pass over the complaints finds their new
+        breaches, the levels due and the next escalation date; the levels due are fired together
+        (``complaint.escalation.level._fire``: one INSERT per table for all of them), then the breach
+        flags and the next date are written with one UPDATE, so each complaint row is rewritten once
+        per run (a complaint row update touches all the register's indexes).
+        """
         now = now or fields.Datetime.now()
-        self._mark_breaches(now)
-        levels = self.env["complaint.escalation.level"].sudo().search([("active", "=", True)])
+        levels = (
+            self.env["complaint.escalation.level"]
+            .sudo()
+            .search([("active", "=", True)])
+            .sorted(lambda lv: (lv.sequence, lv.id))
+        )
+        # An automation rule listening to the breach flags gets them through the ORM; otherwise they
+        # need none of the write machinery (the rules would check their conditions on every complaint).
+        by_orm = self._breach_flags_watched()
+        newly = self._mark_breaches(now) if by_orm else self._breaches_due(now)
+        flagged = {target: set(complaints.ids) for target, complaints in newly.items()}
         times = WorkingTimes()
-        due = defaultdict(lambda: self.browse())
+        due = defaultdict(list)
+        next_dates = []
         for complaint in self:
-            for _target, level, moment in complaint._escalation_schedule(levels, times):
+            upcoming = []
+            for target, level, moment in complaint._escalation_schedule(levels, times):
                 if level and moment and moment <= now:
-                    due[level] |= complaint
-        for level in levels.sorted(lambda lv: (lv.sequence, lv.id)):
-            if due[level]:
-                level._fire(due[level], now)
-        # Levels fired and breaches set: the next date is recomputed from the new state (also when
-        # nothing fired, e.g. after the levels were changed), as ``_compute_date_next_escalation``
-        # does, and written in one query: this technical date needs none of the write machinery
-        # (automation rules would check their conditions on every complaint of the batch).
-        self.invalidate_recordset(["escalation_log_ids"])
-        next_dates = [
-            min((moment for _target, _level, moment in complaint._escalation_schedule(levels, times)), default=None)
-            for complaint in self
-        ]
+                    due[level].append(complaint.id)
+                elif moment and (level or complaint.id not in flagged.get(target, ())):
+                    # What remains once this run is done: the levels not due yet and the breaches not marked.
+                    upcoming.append(moment)
+            next_dates.append(min(upcoming, default=None))
+        levels._fire({level: self.browse(ids) for level, ids in due.items()}, now)
+        # As ``_compute_date_next_escalation`` would compute it from the new state (the levels just fired,
+        # or already fired by another worker, are out of the schedule), also when nothing fired.
         field = self._fields["date_next_escalation"]
         self.env.remove_to_compute(field, self)
         self.flush_recordset()
         self.env.remove_to_compute(field, self)
+        targets = list(TARGETS)
         self.env.cr.execute(
             SQL(
-                """UPDATE complaint_complaint AS c SET date_next_escalation = v.next_date
-                     FROM unnest(%s::int[], %s::timestamp[]) AS v(id, next_date)
+                """UPDATE complaint_complaint AS c
+                      SET date_next_escalation = v.next_date,
+                          ack_breached = c.ack_breached OR v.ack,
+                          response_breached = c.response_breached OR v.response,
+                          resolution_breached = c.resolution_breached OR v.resolution,
+                          is_breached = c.is_breached OR v.ack OR v.response OR v.resolution,
+                          write_uid = CASE WHEN v.ack OR v.response OR v.resolution THEN %(uid)s ELSE c.write_uid END,
+                          write_date = CASE WHEN v.ack OR v.response OR v.resolution THEN %(now)s ELSE c.write_date END
+                     FROM unnest(%(ids)s::int[], %(next_dates)s::timestamp[], %(ack)s::bool[], %(response)s::bool[],
+                                 %(resolution)s::bool[]) AS v(id, next_date, ack, response, resolution)
                     WHERE c.id = v.id""",
-                list(self.ids),
-                next_dates,
+                uid=self.env.uid,
+                now=now,
+                ids=list(self.ids),
+                next_dates=next_dates,
+                **{
+                    key: [not by_orm and cid in flagged.get(target, ()) for cid in self.ids]
+                    for key, target in zip(("ack", "response", "resolution"), targets, strict=True)
+                },
             )
         )
-        self.invalidate_recordset(["date_next_escalation"])
+        self.invalidate_recordset(
+            ["date_next_escalation", "is_breached", "write_uid", "write_date"] + [TARGETS[t][1] for t in targets]
+        )
+
+    @api.model
+    def _breach_flags_watched(self):
+        """Whether an active automation rule reacts to a change of the breach flags of complaints."""
+        flags = {"is_breached"} | {flag for _deadline, flag, _extra, _hours in TARGETS.values()}
+        rules = (
+            self.env["base.automation"]
+            .sudo()
+            .search([("model_name", "=", self._name), ("trigger", "in", WRITE_TRIGGERS)])
+        )
+        return any(not rule.trigger_field_ids or flags & set(rule.trigger_field_ids.mapped("name")) for rule in rules)
 
     def _escalation_message(self, level):
         self.ensure_one()
         return self._escalation_messages(level)[self.id]
 
-    def _escalation_messages(self, level):
+    def _escalation_messages(self, level, formatted=None):
         """``{complaint id: message}`` of ``level`` for these complaints.
 
         Built for thousands at once: the language, the time zones and the sentence are looked up
-        once, not per complaint.
+        once, not per complaint, and each deadline is formatted once per time zone; ``formatted``
+        (``{(time zone, deadline): text}``) shares that work between the levels of one run.
         """
         deadline_field = TARGETS[level.target][0]
         target = self._fields[deadline_field].get_description(self.env)["string"]
         sentence = self.env._("Escalation %(level)s: complaint %(ref)s, %(target)s %(deadline)s.")
         locale = babel_locale_parse(get_lang(self.env).code)
         zones = {}
+        formatted = {} if formatted is None else formatted
         messages = {}
         for complaint in self:
             deadline = complaint[deadline_field]
             if deadline:
                 # In the time zone of the company, which the readers (handler, leader, managers) share.
                 tz_name = complaint.company_id.partner_id.tz or self.env.user.tz or "UTC"
-                if tz_name not in zones:
-                    try:
-                        zones[tz_name] = pytz.timezone(tz_name)
-                    except pytz.UnknownTimeZoneError:
-                        zones[tz_name] = pytz.utc
-                local = pytz.utc.localize(deadline).astimezone(zones[tz_name])
-                deadline = babel.dates.format_datetime(local, "short", locale=locale)
+                key = (tz_name, locale, deadline)
+                if key not in formatted:
+                    if tz_name not in zones:
+                        try:
+                            zones[tz_name] = pytz.timezone(tz_name)
+                        except pytz.UnknownTimeZoneError:
+                            zones[tz_name] = pytz.utc
+                    local = pytz.utc.localize(deadline).astimezone(zones[tz_name])
+                    formatted[key] = babel.dates.format_datetime(local, "short", locale=locale)
+                deadline = formatted[key]
             messages[complaint.id] = Markup("<p>%s</p>") % (
                 sentence % {"level": level.name, "ref": complaint.name, "target": target, "deadline": deadline or ""}
             )

@@ -1,4 +1,5 @@
 import logging
+from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.tools import SQL, create_index, formataddr, html2plaintext
@@ -28,12 +29,42 @@ class ComplaintComplaint(models.Model):
         help="The automatic acknowledgement e-mail is queued and will be sent within minutes.",
     )
 
+    complainant_display = fields.Char(
+        string="Complainant Shown",
+        compute="_compute_complainant_display",
+        help="The complainant's contact, else the name given, else “Anonymous”.",
+    )
+
     def init(self):
         res = super().init()
         # The queue of acknowledgements to send is small: index only its rows.
         create_index(
             self.env.cr, "complaint_complaint_ack_pending_index", self._table, ["id"], where="ack_pending IS TRUE"
         )
+        return res
+
+    @api.depends("partner_id", "complainant_name", "anonymous")
+    @api.depends_context("lang")
+    def _compute_complainant_display(self):
+        # Lists show one column for the complainant, also of complaints without a contact.
+        for complaint in self:
+            complaint.complainant_display = (
+                complaint.partner_id.display_name
+                or complaint.complainant_name
+                or (self.env._("Anonymous") if complaint.anonymous else False)
+            )
+
+    # ---------------------------------------------------------------------- views
+
+    @api.model
+    def get_views(self, views, options=None):
+        """No "Activities" button nor planned activities in the chatter for the read-only (auditors).
+
+        Scheduling an activity needs the right to change the complaint: they would only meet an access error.
+        """
+        res = super().get_views(views, options)
+        if "form" in res["views"] and not self.has_access("write"):
+            res["models"][self._name]["has_activities"] = False
         return res
 
     # ---------------------------------------------------------------------- CRUD
@@ -76,6 +107,36 @@ class ComplaintComplaint(models.Model):
             )
         return vals_list
 
+    # ------------------------------------------------------------ job language
+
+    @api.model
+    def _job_lang(self, company):
+        """The language of the texts a scheduled job writes for ``company`` (history steps, chatter notes).
+
+        Jobs run as OdooBot or the superuser, without the language of the people who read these texts:
+        they are written in the company's language (its contact's), else the administrator's, else English.
+        """
+        installed = {code for code, _name in self.env["res.lang"].get_installed()}
+        admin = self.env.ref("base.user_admin", raise_if_not_found=False)
+        for lang in (company.sudo().partner_id.lang, admin and admin.sudo().lang):
+            if lang in installed:
+                return lang
+        return "en_US"
+
+    @api.model
+    def _split_by_job_lang(self, records):
+        """``records`` (of any model with a ``company_id``) split by the :meth:`_job_lang` of their company,
+        each part in that language: ``part.env._("...")`` is then the text in its company's language."""
+        by_lang = defaultdict(list)
+        for company, part in records.grouped("company_id").items():
+            by_lang[self._job_lang(company)].extend(part.ids)
+        current = records.env.lang or "en_US"
+        # A part already in its language keeps its environment (and the caches that go with it).
+        return [
+            records.browse(ids) if lang == current else records.browse(ids).with_context(lang=lang)
+            for lang, ids in by_lang.items()
+        ]
+
     # -------------------------------------------------------------- mail gateway
 
     @api.model
@@ -90,15 +151,15 @@ class ComplaintComplaint(models.Model):
         team = self.env["complaint.team"].browse(values.get("team_id")).exists()
         company = self.env["res.company"].browse(values.get("company_id")) or team.company_id or self.env.company
         values.setdefault("company_id", company.id)
+        # The mail fetching job has no user language: the receipt's texts are in the company's.
+        complaints = self.with_context(mail_create_nosubscribe=True, lang=self._job_lang(company))
         # The reference comes from the sequence (the default ``message_new`` would take the subject).
         values.setdefault("name", "/")
         values.setdefault("channel", "email")
-        values.setdefault("subject", self._subject_from_message(msg_dict))
+        values.setdefault("subject", complaints._subject_from_message(msg_dict))
         values.setdefault("description", msg_dict.get("body"))
         values.update(self._complainant_from_message(msg_dict, company))
-        return super(ComplaintComplaint, self.with_context(mail_create_nosubscribe=True)).message_new(
-            msg_dict, custom_values=values
-        )
+        return super(ComplaintComplaint, complaints).message_new(msg_dict, custom_values=values)
 
     @api.model
     def _subject_from_message(self, msg_dict):
@@ -197,5 +258,6 @@ class ComplaintComplaint(models.Model):
         self.with_context(complaint_change_state=True).write({"ack_pending": False})
         if sent:
             sent.write({"acknowledgement_method": "email"})
-            sent._change_state("acknowledged", action=self.env._("Acknowledged automatically (e-mail)"))
+            for part in self._split_by_job_lang(sent):
+                part._change_state("acknowledged", action=part.env._("Acknowledged automatically (e-mail)"))
         return sent

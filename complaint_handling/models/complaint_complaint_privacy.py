@@ -1,15 +1,19 @@
 import logging
 
+from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, create_index
 from odoo.tools.mail import email_normalize
 
 _logger = logging.getLogger(__name__)
 
 ANONYMISE_BATCH_SIZE = 500
+# The job reports at most this many batches as remaining (see ``_anonymise_due_query``): Odoo's cron
+# runs up to 10 calls in a row (``MAX_BATCH_PER_CRON_JOB``), then reschedules itself at once.
+REMAINING_COUNT_BATCHES = 10
 # States in which a complaint is over and may be anonymised.
 ANONYMISABLE_STATES = ("closed", "rejected", "withdrawn")
 # Free-text fields of a complaint that may hold personal data: replaced by the marker when set.
@@ -37,6 +41,12 @@ PERSONAL_TRACKED_FIELDS = (
     "root_cause",
     "email_cc",
 )
+# Columns of a complaint emptied, when the installed parts of the addon have them: the contact, the
+# copies, the web form's IP address, the portal link sent to the complainant (a new token is drawn if
+# the page is ever shared again).
+CLEARED_COLUMNS = ("partner_id", "complainant_email", "complainant_phone", "email_cc", "submitter_ip", "access_token")
+# Queues that must not send anything to an anonymised complainant.
+CLEARED_FLAGS = ("ack_pending", "rating_request_pending")
 
 
 class ComplaintComplaint(models.Model):
@@ -46,12 +56,60 @@ class ComplaintComplaint(models.Model):
     keeps complaints, a daily job removes the complainant's personal data: identity and contact,
     free texts, messages and attachments. What the analysis needs stays: dates, category, product,
     severity, state, decisions' remedy and amount, breach flags, the step history (without notes).
+
+    At scale (a million complaints, hundreds of thousands due at once) the work is set-based SQL,
+    a fixed number of queries per batch whatever its size; the job finds the complaints due through
+    a partial index on ``date_ended`` (only the complaints not yet anonymised), so a run with
+    nothing due reads nothing, and Odoo's cron commits after each batch and calls it again.
     """
 
     _inherit = "complaint.complaint"
 
     anonymised = fields.Boolean(readonly=True, copy=False, help="The personal data of this complaint was removed.")
     date_anonymised = fields.Datetime(string="Anonymised On", readonly=True, copy=False)
+    date_ended = fields.Datetime(
+        string="Ended On",
+        readonly=True,
+        copy=False,
+        help="When the complaint was closed, rejected or withdrawn (emptied when reopened): the retention "
+        "period runs from this date.",
+    )
+
+    def init(self):
+        res = super().init()
+        cr = self.env.cr
+        # Complaints that ended before this field existed, or were written by SQL (imports, the bench
+        # generator): their end is the closing date, else the step into their final state.
+        cr.execute(
+            SQL(
+                """UPDATE complaint_complaint c
+                      SET date_ended = COALESCE(
+                              c.date_closed,
+                              (SELECT MAX(s.date) FROM complaint_step s
+                                WHERE s.complaint_id = c.id AND s.state_to = c.state
+                                  AND s.state_from IS DISTINCT FROM s.state_to),
+                              c.write_date)
+                    WHERE c.date_ended IS NULL AND c.state IN %s AND c.anonymised IS NOT TRUE""",
+                ANONYMISABLE_STATES,
+            )
+        )
+        # The job's queue: only the complaints not yet anonymised that ended, oldest first.
+        create_index(
+            cr,
+            "complaint_complaint_anonymise_due_index",
+            self._table,
+            ["date_ended", "id"],
+            where="date_ended IS NOT NULL AND anonymised IS NOT TRUE",
+        )
+        return res
+
+    def write(self, vals):
+        # ``_change_state`` writes the state (nobody else may): an ended complaint starts its retention
+        # period, a reopened one stops it.
+        if "state" in vals and self.env.context.get("complaint_change_state"):
+            ended = vals["state"] in ANONYMISABLE_STATES
+            vals = dict(vals, date_ended=(vals.get("date_closed") or fields.Datetime.now()) if ended else False)
+        return super().write(vals)
 
     @api.constrains("partner_id", "complainant_name", "complainant_email", "complainant_phone", "anonymous")
     def _check_complainant_contact(self):
@@ -83,60 +141,91 @@ class ComplaintComplaint(models.Model):
         return self.env._("[anonymised]")
 
     @api.model
+    def _anonymise_due_query(self, batch_size=ANONYMISE_BATCH_SIZE):
+        """The queries of the job: ``select`` locks the next batch due, ``remaining`` counts the rest.
+
+        Due: ended (closed, rejected or withdrawn) before the retention period of its company (zero:
+        never), not yet anonymised. Both read the partial index on ``date_ended`` up to the oldest
+        cutoff only; ``remaining`` stops counting at ``REMAINING_COUNT_BATCHES`` batches. Empty dict when
+        no company keeps complaints for a limited time.
+        """
+        self.env["res.company"].flush_model(["complaint_retention_years"])
+        self.env.cr.execute(
+            SQL("SELECT id, complaint_retention_years FROM res_company WHERE complaint_retention_years > 0")
+        )
+        now = fields.Datetime.now()
+        cutoffs = [(company_id, now - relativedelta(years=years)) for company_id, years in self.env.cr.fetchall()]
+        if not cutoffs:
+            return {}
+        where = SQL(
+            "c.date_ended IS NOT NULL AND c.anonymised IS NOT TRUE AND c.date_ended < %s AND c.state IN %s AND (%s)",
+            max(cutoff for _company, cutoff in cutoffs),
+            ANONYMISABLE_STATES,
+            SQL(" OR ").join(
+                SQL("(c.company_id = %s AND c.date_ended < %s)", company_id, cutoff) for company_id, cutoff in cutoffs
+            ),
+        )
+        return {
+            "select": SQL(
+                "SELECT c.id FROM complaint_complaint c WHERE %s ORDER BY c.date_ended, c.id LIMIT %s "
+                "FOR UPDATE OF c SKIP LOCKED",
+                where,
+                batch_size,
+            ),
+            # Counted up to what one run of the cron does at most (10 calls): enough for Odoo to call it
+            # again, without counting 500,000 due rows after every batch of 500 (0.4 s each at 1M).
+            "remaining": SQL(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM complaint_complaint c WHERE %s ORDER BY c.date_ended, c.id "
+                "LIMIT %s) due",
+                where,
+                batch_size * REMAINING_COUNT_BATCHES,
+            ),
+        }
+
+    @api.model
     def _cron_anonymise(self, batch_size=ANONYMISE_BATCH_SIZE):
         """Anonymise one batch of complaints past their company's retention period.
 
-        A complaint qualifies when it is closed, rejected or withdrawn and the date it got there
-        (closing date, else the date of its last step) is older than the company's retention years
-        (zero: never). Rows are locked with SKIP LOCKED, so two workers never take the same
-        complaint; the cron is called again while complaints remain. Returns the number done.
+        A complaint qualifies when it ended (closed, rejected or withdrawn, see ``date_ended``) longer
+        ago than the company's retention years (zero: never). Rows are locked with SKIP LOCKED, so two
+        workers never take the same complaint; Odoo's cron commits after each call and calls it again
+        while complaints remain (``_notify_progress``), so a crash loses one batch at most and the next
+        run goes on where it stopped. Each batch is reported in the data protection log. Returns the
+        number done.
         """
-        self.env["complaint.complaint"].flush_model()
-        self.env["complaint.step"].flush_model()
-        self.env["res.company"].flush_model(["complaint_retention_years"])
-        ended = SQL("COALESCE(c.date_closed, (SELECT MAX(s.date) FROM complaint_step s WHERE s.complaint_id = c.id))")
-        where = SQL(
-            "c.anonymised IS NOT TRUE AND c.state IN %s AND rc.complaint_retention_years > 0 "
-            "AND %s < %s::timestamp - make_interval(years => rc.complaint_retention_years)",
-            ANONYMISABLE_STATES,
-            ended,
-            fields.Datetime.now(),
-        )
-        self.env.cr.execute(
-            SQL(
-                "SELECT c.id FROM complaint_complaint c JOIN res_company rc ON rc.id = c.company_id "
-                "WHERE %s ORDER BY c.id LIMIT %s FOR UPDATE OF c SKIP LOCKED",
-                where,
-                batch_size,
+        self.env.flush_all()
+        queries = self._anonymise_due_query(batch_size)
+        done = remaining = 0
+        if queries:
+            due = [row[0] for row in self.env.execute_query(queries["select"])]
+            complaints = self.sudo().with_context(active_test=False).browse(due)
+            # The history's texts in each company's language (the job has no user language).
+            complaints = complaints.browse().union(
+                *(
+                    part._anonymise(part.env._("Personal data removed after the retention period"))
+                    for part in self._split_by_job_lang(complaints)
+                )
             )
-        )
-        complaints = self.sudo().with_context(active_test=False).browse([row[0] for row in self.env.cr.fetchall()])
-        if complaints:
-            complaints._anonymise(self.env._("Personal data removed after the retention period"))
-            cron = self.env.ref("complaint_handling.ir_cron_complaint_anonymise", raise_if_not_found=False)
-            job = cron.sudo().name if cron else self.env._("Scheduled job")
-            # One line per company of the batch in the log: what was done, when, by which job.
-            self.env["complaint.privacy.log"].sudo().create(
-                [
-                    {
-                        "operation": "retention",
-                        "job": job,
-                        "company_id": company.id,
-                        "complaint_count": len(done),
-                        "complaint_refs": ", ".join(done.mapped("name")),
-                    }
-                    for company, done in complaints.grouped("company_id").items()
-                ]
-            )
-        self.env.cr.execute(
-            SQL(
-                "SELECT COUNT(*) FROM complaint_complaint c JOIN res_company rc ON rc.id = c.company_id WHERE %s",
-                where,
-            )
-        )
-        remaining = self.env.cr.fetchone()[0]
-        self.env["ir.cron"]._notify_progress(done=len(complaints), remaining=remaining)
-        return len(complaints)
+            if complaints:
+                done = len(complaints)
+                cron = self.env.ref("complaint_handling.ir_cron_complaint_anonymise", raise_if_not_found=False)
+                job = cron.sudo().name if cron else self.env._("Scheduled job")
+                # One line per company of the batch in the log: what was done, when, by which job.
+                self.env["complaint.privacy.log"].sudo().create(
+                    [
+                        {
+                            "operation": "retention",
+                            "job": job,
+                            "company_id": company.id,
+                            "complaint_count": len(company_done),
+                            "complaint_refs": ", ".join(company_done.mapped("name")),
+                        }
+                        for company, company_done in complaints.grouped("company_id").items()
+                    ]
+                )
+            remaining = self.env.execute_query(queries["remaining"])[0][0]
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
 
     def _anonymise(self, step_note):
         """Remove the personal data of these complaints; keep what the statistics need.
@@ -145,122 +234,207 @@ class ComplaintComplaint(models.Model):
         description and every free text, the decisions' reasons and the complainant's answers, the
         notes of pauses, extensions, disputes and steps (except the receipt's channel); removed:
         the messages' bodies, authors and recipients, the tracked values of personal fields,
-        attachments, followers, activities, queued e-mails and ratings' feedback. Runs as superuser
-        (the step history can only be changed by the superuser). Returns the complaints done.
+        attachments, followers, activities, queued e-mails and ratings' feedback. One step
+        "Personal data anonymised" with ``step_note`` is added to each history.
+
+        Set-based: a fixed number of queries whatever the number of complaints. The rows are locked
+        first and the complaints already anonymised (earlier, or by another worker) are left out, so
+        it is idempotent. Runs as superuser (the step history can only be changed by the superuser).
+        Returns the complaints done.
         """
-        complaints = self.sudo().with_context(active_test=False).filtered(lambda c: not c.anonymised)
-        if not complaints:
+        Complaint = self.env["complaint.complaint"].sudo().with_context(active_test=False)
+        if not self:
+            return Complaint
+        env = Complaint.env
+        cr = env.cr
+        env.flush_all()
+        cr.execute(
+            SQL(
+                "SELECT id FROM complaint_complaint WHERE id = ANY(%s) AND anonymised IS NOT TRUE "
+                "ORDER BY id FOR UPDATE",
+                list(self.ids),
+            )
+        )
+        ids = [row[0] for row in cr.fetchall()]
+        complaints = Complaint.browse(ids)
+        if not ids:
             return complaints
         marker = self._anonymise_marker()
-        html_marker = Markup("<p>%s</p>") % marker
-        env = complaints.env
-        ids = tuple(complaints.ids)
-        env.flush_all()
+        html_marker = str(Markup("<p>%s</p>") % marker)
+        now = fields.Datetime.now()
 
-        # The complaint itself, without tracking (the old values are the personal data).
-        vals = {
-            "subject": marker,
-            "partner_id": False,
-            "complainant_name": marker,
-            "complainant_email": False,
-            "complainant_phone": False,
-            "ack_pending": False,
-            "anonymised": True,
-            "date_anonymised": fields.Datetime.now(),
-        }
-        # Fields of the other parts of the addon, when there: the copies, the web form's IP address,
-        # the portal link sent to the complainant (a new token is drawn if the page is ever shared again).
-        for name in ("email_cc", "submitter_ip", "access_token"):
-            if name in complaints._fields:
-                vals[name] = False
-        complaints.with_context(
-            complaint_change_state=True, tracking_disable=True, mail_notrack=True, mail_auto_subscribe_no_notify=True
-        ).write(vals)
+        # The complaint itself, in one UPDATE: no tracking (the old values are the personal data), no
+        # automation (nothing happens to the case itself).
+        stored = {name for name, field in Complaint._fields.items() if field.store and field.column_type}
+        assignments = [
+            SQL("subject = %s", marker),
+            SQL("complainant_name = %s", marker),
+            SQL("anonymised = TRUE"),
+            SQL("date_anonymised = %s", now),
+            SQL("write_uid = %s", env.uid),
+            SQL("write_date = %s", now),
+        ]
+        assignments += [SQL("%s = NULL", SQL.identifier(name)) for name in CLEARED_COLUMNS if name in stored]
+        assignments += [SQL("%s = FALSE", SQL.identifier(name)) for name in CLEARED_FLAGS if name in stored]
         for name in PERSONAL_TEXT_FIELDS + PERSONAL_HTML_FIELDS:
-            table_field = SQL.identifier(name)
+            column = SQL.identifier(name)
             value = html_marker if name in PERSONAL_HTML_FIELDS else marker
-            env.cr.execute(
-                SQL(
-                    "UPDATE complaint_complaint SET %s = %s WHERE id IN %s AND %s IS NOT NULL AND %s != ''",
-                    table_field,
-                    str(value),
-                    ids,
-                    table_field,
-                    table_field,
-                )
-            )
+            assignments.append(SQL("%s = CASE WHEN %s IS NULL OR %s = '' THEN %s ELSE %s END", *[column] * 4, value))
+        cr.execute(SQL("UPDATE complaint_complaint SET %s WHERE id = ANY(%s)", SQL(", ").join(assignments), ids))
+        changed = ["subject", "complainant_name", "anonymised", "date_anonymised", "write_uid", "write_date"]
+        changed += [name for name in CLEARED_COLUMNS + CLEARED_FLAGS if name in stored]
+        changed += list(PERSONAL_TEXT_FIELDS + PERSONAL_HTML_FIELDS)
+        complaints.invalidate_recordset(changed)
+        complaints.modified(changed)  # stored fields computed from them, in any installed addon
+
         # Decisions (written directly: an approved decision is locked for users), pauses, extensions.
-        env.cr.execute(
+        cr.execute(
             SQL(
                 "UPDATE complaint_decision SET reasons = %s, rejection_reason = CASE WHEN rejection_reason "
-                "IS NULL OR rejection_reason = '' THEN rejection_reason ELSE %s END WHERE complaint_id IN %s",
+                "IS NULL OR rejection_reason = '' THEN rejection_reason ELSE %s END WHERE complaint_id = ANY(%s)",
                 marker,
                 marker,
                 ids,
             )
         )
         for table in ("complaint_pause", "complaint_extension"):
-            env.cr.execute(
-                SQL("UPDATE %s SET reason = %s WHERE complaint_id IN %s", SQL.identifier(table), marker, ids)
+            cr.execute(
+                SQL("UPDATE %s SET reason = %s WHERE complaint_id = ANY(%s)", SQL.identifier(table), marker, ids)
             )
         # The step history: notes hold reasons; the receipt's note (the channel) is a statistic.
-        env.cr.execute(
+        cr.execute(
             SQL(
-                "UPDATE complaint_step SET note = %s WHERE complaint_id IN %s AND state_from IS NOT NULL "
+                "UPDATE complaint_step SET note = %s WHERE complaint_id = ANY(%s) AND state_from IS NOT NULL "
                 "AND note IS NOT NULL AND note != ''",
                 marker,
                 ids,
             )
         )
         records = [("complaint.complaint", ids)]
-        if "complaint.dispute" in env:
-            disputes = env["complaint.dispute"].with_context(active_test=False).search([("complaint_id", "in", ids)])
-            env.cr.execute(
-                SQL(
-                    "UPDATE complaint_dispute SET outcome_note = %s WHERE complaint_id IN %s AND outcome_note "
-                    "IS NOT NULL AND outcome_note != ''",
-                    marker,
-                    ids,
-                )
+        cr.execute(
+            SQL(
+                "UPDATE complaint_dispute SET outcome_note = CASE WHEN outcome_note IS NULL OR outcome_note = '' "
+                "THEN outcome_note ELSE %s END WHERE complaint_id = ANY(%s) RETURNING id",
+                marker,
+                ids,
             )
-            if disputes:
-                records.append(("complaint.dispute", tuple(disputes.ids)))
+        )
+        dispute_ids = [row[0] for row in cr.fetchall()]
+        if dispute_ids:
+            records.append(("complaint.dispute", dispute_ids))
         env.invalidate_all()
-        for model, res_ids in records:
-            self._anonymise_thread_data(model, res_ids, marker, html_marker)
-        complaints._log_step(self.env._("Personal data anonymised"), note=step_note)
+        self._anonymise_thread_data(records, marker, html_marker)
+        # The history line, as ``_log_step`` writes it, in one INSERT.
+        cr.execute(
+            SQL(
+                """INSERT INTO complaint_step (complaint_id, company_id, date, user_id, action, state_from, state_to,
+                                              stage_id, handler_id, team_id, note, create_uid, create_date,
+                                              write_uid, write_date)
+                   SELECT id, company_id, %(now)s, %(uid)s, %(action)s, state, state, stage_id, user_id, team_id,
+                          %(note)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                     FROM complaint_complaint WHERE id = ANY(%(ids)s) ORDER BY id""",
+                now=now,
+                uid=env.uid,
+                action=self.env._("Personal data anonymised"),
+                note=step_note,
+                ids=ids,
+            )
+        )
+        env.invalidate_all()
         _logger.info("Anonymised %s complaints", len(complaints))
         return complaints
 
     @api.model
-    def _anonymise_thread_data(self, model, res_ids, marker, html_marker):
-        """Empty the chatter, attachments, followers, activities, queued mails and ratings of records."""
+    def _anonymise_thread_data(self, records, marker, html_marker):
+        """Empty the chatter, attachments, followers, activities, queued mails and ratings of records.
+
+        ``records``: a list of ``(model, ids)``. A fixed number of queries for all of them; the ORM
+        only where it has more to do than the rows (files of attachments, queued e-mails, activities),
+        and only when there are some.
+        """
         env = self.env(su=True)
-        messages = env["mail.message"].search([("model", "=", model), ("res_id", "in", res_ids)])
-        if messages:
-            personal_fields = env["ir.model.fields"].search(
-                [("model", "in", (model, "complaint.complaint")), ("name", "in", PERSONAL_TRACKED_FIELDS)]
+        cr = env.cr
+        models_ = tuple(model for model, _ids in records)
+
+        def of_records(model_column, id_column):
+            return SQL(" OR ").join(
+                SQL("(%s = %s AND %s = ANY(%s))", model_column, model, id_column, list(ids)) for model, ids in records
             )
-            env["mail.tracking.value"].search(
-                [("mail_message_id", "in", messages.ids), ("field_id", "in", personal_fields.ids)]
-            ).unlink()
-            env.cr.execute(
-                SQL(
-                    "UPDATE mail_message SET body = %s, subject = NULL, author_id = NULL, author_guest_id = NULL, "
-                    "email_from = NULL, reply_to = NULL, record_name = NULL WHERE id IN %s",
-                    str(html_marker),
-                    tuple(messages.ids),
+
+        cr.execute(
+            SQL("SELECT id FROM mail_message WHERE %s", of_records(SQL.identifier("model"), SQL.identifier("res_id")))
+        )
+        message_ids = [row[0] for row in cr.fetchall()]
+        attachment_domain = of_records(SQL.identifier("res_model"), SQL.identifier("res_id"))
+        if message_ids:
+            # Queued e-mails (their body and recipients are personal data): the ORM also removes the
+            # message of an e-mail that is not a notification.
+            mails = env["mail.mail"].browse(
+                row[0]
+                for row in env.execute_query(
+                    SQL("SELECT id FROM mail_mail WHERE mail_message_id = ANY(%s)", message_ids)
                 )
             )
-            env.cr.execute(
-                SQL("DELETE FROM mail_message_res_partner_rel WHERE mail_message_id IN %s", tuple(messages.ids))
+            mails.unlink()
+            cr.execute(
+                SQL(
+                    "DELETE FROM mail_tracking_value t USING ir_model_fields f WHERE f.id = t.field_id "
+                    "AND f.model IN %s AND f.name IN %s AND t.mail_message_id = ANY(%s)",
+                    models_ + ("complaint.complaint",),
+                    PERSONAL_TRACKED_FIELDS,
+                    message_ids,
+                )
             )
-            env["mail.notification"].search([("mail_message_id", "in", messages.ids)]).unlink()
-            env["mail.mail"].search([("mail_message_id", "in", messages.ids)]).unlink()
-            messages.invalidate_recordset()
-        env["ir.attachment"].search([("res_model", "=", model), ("res_id", "in", res_ids)]).unlink()
-        env["mail.followers"].search([("res_model", "=", model), ("res_id", "in", res_ids)]).unlink()
-        env["mail.activity"].search([("res_model", "=", model), ("res_id", "in", res_ids)]).unlink()
-        ratings = env["rating.rating"].search([("res_model", "=", model), ("res_id", "in", res_ids)])
-        ratings.write({"partner_id": False, "feedback": marker})
+            # The messages keep their date, type and the tracking of the process fields (stage, handler).
+            cr.execute(
+                SQL(
+                    "UPDATE mail_message SET body = CASE WHEN body IS NULL OR body = '' THEN body ELSE %s END, "
+                    "subject = NULL, author_id = NULL, author_guest_id = NULL, email_from = NULL, reply_to = NULL, "
+                    "record_name = NULL WHERE id = ANY(%s)",
+                    html_marker,
+                    message_ids,
+                )
+            )
+            for table in ("mail_message_res_partner_rel", "mail_notification"):
+                cr.execute(SQL("DELETE FROM %s WHERE mail_message_id = ANY(%s)", SQL.identifier(table), message_ids))
+            cr.execute(SQL("DELETE FROM mail_message_reaction WHERE message_id = ANY(%s)", message_ids))
+            attachment_domain = SQL(
+                "%s OR id IN (SELECT attachment_id FROM message_attachment_rel WHERE message_id = ANY(%s))",
+                attachment_domain,
+                message_ids,
+            )
+        # Attachments through the ORM: it removes their files from the filestore too.
+        attachments = env["ir.attachment"].browse(
+            row[0] for row in env.execute_query(SQL("SELECT id FROM ir_attachment WHERE %s", attachment_domain))
+        )
+        attachments.unlink()
+        cr.execute(
+            SQL(
+                "DELETE FROM mail_followers WHERE %s",
+                of_records(SQL.identifier("res_model"), SQL.identifier("res_id")),
+            )
+        )
+        activities = env["mail.activity"].browse(
+            row[0]
+            for row in env.execute_query(
+                SQL("SELECT id FROM mail_activity WHERE %s", of_records(SQL("res_model"), SQL("res_id")))
+            )
+        )
+        activities.unlink()
+        # Ratings keep their value (ISO 10004 statistics); the complainant, their comment, the link they
+        # were sent and the stored name of the complaint (its subject) go.
+        cr.execute(
+            SQL(
+                """UPDATE rating_rating r
+                      SET partner_id = NULL,
+                          feedback = CASE WHEN feedback IS NULL OR feedback = '' THEN feedback ELSE %(marker)s END,
+                          access_token = replace(gen_random_uuid()::text, '-', ''),
+                          res_name = COALESCE((SELECT c.name || ' - ' || %(marker)s FROM complaint_complaint c
+                                                WHERE r.res_model = 'complaint.complaint' AND c.id = r.res_id),
+                                              r.res_model || '/' || r.res_id)
+                    WHERE %(records)s""",
+                marker=marker,
+                records=of_records(SQL("r.res_model"), SQL("r.res_id")),
+            )
+        )
         env.invalidate_all()

@@ -1,5 +1,6 @@
 from collections import defaultdict
 
+import pytz
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
@@ -74,68 +75,106 @@ class ComplaintEscalationLevel(models.Model):
 
     # ------------------------------------------------------------------ firing
     #
-    # One run may escalate tens of thousands of complaints. The history lines, chatter notes,
-    # inbox notifications and activities are therefore written with one INSERT ... SELECT each per
-    # batch (what the ORM would write, without a round of Python per record), then the ORM caches
-    # are invalidated.
+    # One run may escalate tens of thousands of complaints. The escalation logs, history lines,
+    # chatter notes, inbox notifications and activities of all the levels due in a batch are therefore
+    # written with one INSERT ... SELECT per table (what the ORM would write, without a round of
+    # Python per record), then the ORM caches are invalidated.
 
-    def _fire(self, complaints, now):
-        """Fire this level on ``complaints``; each (complaint, level) pair fires once, even across workers."""
-        self.ensure_one()
-        complaints.flush_recordset(["company_id"])
+    def _fire(self, due, now):
+        """Fire the levels of ``self`` on ``due`` (``{level: complaints}``), in the order of ``self``.
+
+        Each (complaint, level) pair fires once, even across workers: the unique escalation log decides.
+        Returns ``{level: complaints fired}``.
+        """
+        due_ids = {level: due[level]._ids for level in self if level in due}
+        pairs = [(complaint_id, level.id) for level, ids in due_ids.items() for complaint_id in ids]
+        if not pairs:
+            return {}
+        complaints = self.env["complaint.complaint"].sudo().browse(dict.fromkeys(cid for cid, _level in pairs))
+        complaints.flush_recordset(["company_id", "state", "stage_id", "user_id", "team_id"])
+        complaint_ids, level_ids = (list(column) for column in zip(*pairs, strict=True))
         self.env.cr.execute(
             SQL(
                 """INSERT INTO complaint_escalation_log
                           (complaint_id, company_id, level_id, date, create_uid, create_date, write_uid, write_date)
-                   SELECT id, company_id, %(level)s, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-                     FROM complaint_complaint WHERE id = ANY(%(ids)s)
-                 ORDER BY id
+                   SELECT c.id, c.company_id, p.level_id, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                     FROM unnest(%(complaints)s::int[], %(levels)s::int[])
+                          WITH ORDINALITY AS p(complaint_id, level_id, n)
+                     JOIN complaint_complaint c ON c.id = p.complaint_id
+                 ORDER BY p.n
               ON CONFLICT (complaint_id, level_id) DO NOTHING
-                RETURNING complaint_id""",
-                level=self.id,
+                RETURNING complaint_id, level_id""",
                 now=now,
                 uid=self.env.uid,
-                ids=list(complaints.ids),
+                complaints=complaint_ids,
+                levels=level_ids,
             )
         )
-        fired = complaints.browse(row[0] for row in self.env.cr.fetchall())
+        done = set(self.env.cr.fetchall())
         self.env["complaint.escalation.log"].invalidate_model()
         complaints.invalidate_recordset(["escalation_log_ids"])
         complaints.modified(["escalation_log_ids"])
+        fired = {}
+        for level, due_level in due_ids.items():
+            ids = [cid for cid in due_level if (cid, level.id) in done]
+            if ids:
+                fired[level] = complaints.browse(ids)
         if not fired:
             return fired
-        messages = fired._escalation_messages(self)
-        getattr(self, f"_fire_{self.action}")(fired, messages, now)
+        formatted = {}  # deadlines formatted once for all the levels
+        messages = {level: fired[level]._escalation_messages(level, formatted) for level in fired}
+        # Each action does its own part and says which chatter notes to post; the notes of all the
+        # levels are posted together.
+        notes = []
+        for level, fired_complaints in fired.items():
+            notes += getattr(level, f"_fire_{level.action}")(fired_complaints, messages[level], now)
+        if notes:
+            self._notify(notes, messages, now)
         self._log_steps(fired, now)
         return fired
 
-    def _log_steps(self, complaints, now):
-        """The history line "Escalation: <level>" of each complaint, as ``_log_step`` writes it, in one query."""
-        complaints.flush_recordset(["company_id", "state", "stage_id", "user_id", "team_id"])
+    def _log_steps(self, fired, now):
+        """The history lines "Escalation: <level>" (``fired``: ``{level: complaints}``), as ``_log_step``
+        writes them, in one query."""
+        complaint_ids, actions = [], []
+        for level, complaints in fired.items():
+            action = self.env._("Escalation: %(level)s", level=level.name)
+            complaint_ids += complaints._ids
+            actions += [action] * len(complaints)
         self.env.cr.execute(
             SQL(
                 """INSERT INTO complaint_step (complaint_id, company_id, date, user_id, action, state_from, state_to,
                                               stage_id, handler_id, team_id, create_uid, create_date, write_uid,
                                               write_date)
-                   SELECT id, company_id, %(now)s, %(uid)s, %(action)s, state, state, stage_id, user_id, team_id,
-                          %(uid)s, %(now)s, %(uid)s, %(now)s
-                     FROM complaint_complaint WHERE id = ANY(%(ids)s) ORDER BY id""",
+                   SELECT c.id, c.company_id, %(now)s, %(uid)s, s.action, c.state, c.state, c.stage_id, c.user_id,
+                          c.team_id, %(uid)s, %(now)s, %(uid)s, %(now)s
+                     FROM unnest(%(ids)s::int[], %(actions)s::varchar[]) WITH ORDINALITY AS s(complaint_id, action, n)
+                     JOIN complaint_complaint c ON c.id = s.complaint_id
+                 ORDER BY s.n""",
                 now=now,
                 uid=self.env.uid,
-                action=self.env._("Escalation: %(level)s", level=self.name),
-                ids=list(complaints.ids),
+                ids=complaint_ids,
+                actions=actions,
             )
         )
         self.env["complaint.step"].invalidate_model()
-        complaints.invalidate_recordset(["step_ids"])
+        self.env["complaint.complaint"].browse(complaint_ids).invalidate_recordset(["step_ids"])
 
     def _fire_activity_for_handler(self, complaints, messages, now):
+        """A to-do for each complaint's handler (or its team leader); the managers are told of those with neither.
+
+        Returns the chatter notes to post, as ``_notify`` takes them.
+        """
+        self.ensure_one()
         todo = self.env.ref("mail.mail_activity_data_todo")
         deadline_field = {"acknowledgement": "date_ack_deadline", "first_response": "date_response_deadline"}.get(
             self.target, "date_deadline"
         )
         target = complaints._fields[deadline_field].get_description(self.env)["string"]
         summary = self.env._("%(target)s: %(ref)s")  # translated once, filled in per complaint
+        context_tz = self.env.context.get("tz")
+        timezones = {}
+        days = {}  # (time zone, deadline) -> the deadline's day there, as ``fields.Date.context_today`` gives it
         rows = []
         without_handler = complaints.browse()
         for complaint in complaints:
@@ -144,6 +183,15 @@ class ComplaintEscalationLevel(models.Model):
                 without_handler |= complaint
                 continue
             deadline = complaint[deadline_field]
+            tz_name = context_tz or user.tz
+            if (tz_name, deadline) not in days:
+                if tz_name not in timezones:
+                    try:
+                        timezones[tz_name] = pytz.timezone(tz_name) if tz_name else None
+                    except pytz.UnknownTimeZoneError:
+                        timezones[tz_name] = None
+                zone = timezones[tz_name]
+                days[tz_name, deadline] = (pytz.utc.localize(deadline).astimezone(zone) if zone else deadline).date()
             rows.append(
                 (
                     complaint.id,
@@ -151,7 +199,7 @@ class ComplaintEscalationLevel(models.Model):
                     user.id,
                     user.partner_id.id,
                     user.tz or None,
-                    fields.Date.context_today(complaint.with_user(user), deadline),
+                    days[tz_name, deadline],
                     summary % {"target": target, "ref": complaint.name},
                     messages[complaint.id],
                 )
@@ -203,46 +251,62 @@ class ComplaintEscalationLevel(models.Model):
                 self.env["res.users"].browse(user_id)._bus_send(
                     "mail.activity/updated", {"activity_created": True, "count_diff": count}
                 )
-        if without_handler:
-            self._notify(without_handler, self._managers, messages, now)
+        # Nobody to give the to-do to: the managers are told instead.
+        return [(self, without_handler, None)] if without_handler else []
 
     def _fire_notify_team_leader(self, complaints, messages, now):
-        self._notify(
-            complaints, lambda complaint: complaint.team_id.leader_id or self._managers(complaint), messages, now
-        )
+        return [(self, complaints, lambda complaint: complaint.team_id.leader_id or self._managers(complaint))]
 
     def _fire_notify_managers(self, complaints, messages, now):
-        self._notify(complaints, self._managers, messages, now)
+        return [(self, complaints, None)]
 
     def _managers(self, complaint):
         managers = self.env.ref("complaint_handling.group_complaint_manager").sudo().users
         return managers.filtered(lambda u: not u.share and u.active and complaint.company_id in u.company_ids)
 
-    def _notify(self, complaints, recipients, messages, now):
-        """Post the escalation on each complaint as OdooBot, notifying ``recipients(complaint)`` in their inbox.
+    def _notify(self, notes, messages, now):
+        """Post the escalation notes as OdooBot, each notifying its recipients in their inbox.
 
-        The chatter notes, their recipients and inbox notifications are inserted as ``mail.message``
-        and ``mail.notification`` would create them; recipients who prefer e-mail get one digest per run.
+        ``notes``: ``[(level, complaints, recipients)]``, ``recipients(complaint)`` giving the users to tell
+        (``None``: the complaint managers of its company);
+        ``messages``: ``{level: {complaint id: body}}``. The chatter notes of all the levels, their recipients
+        and inbox notifications are inserted as ``mail.message`` and ``mail.notification`` would create
+        them, one query per table; recipients who prefer e-mail get one digest per run instead of inbox
+        notifications.
         """
         odoobot = self.env.ref("base.partner_root")
-        note = self.env.ref("mail.mt_note")
-        users_by_complaint = {}
-        managers = {}
-        for complaint in complaints:
-            users = recipients(complaint) if recipients != self._managers else None
-            if users is None:
-                # The managers of a company are the same for all its complaints.
-                company = complaint.company_id.id
-                if company not in managers:
-                    managers[company] = self._managers(complaint)
-                users = managers[company]
-            users_by_complaint[complaint.id] = users
+        note_subtype = self.env.ref("mail.mt_note")
+        all_complaints = (
+            self.env["complaint.complaint"]
+            .sudo()
+            .browse(dict.fromkeys(cid for _level, complaints, _recipients in notes for cid in complaints._ids))
+        )
         # One reply-to, alias domain and company computation for the batch (``mail.message`` does it per message).
-        sudo_complaints = complaints.sudo()
-        reply_to = sudo_complaints._notify_get_reply_to(default=odoobot.email_formatted)
-        alias_domains = sudo_complaints._mail_get_alias_domains(default_company=self.env.company)
-        companies = sudo_complaints._mail_get_companies(default=self.env.company)
-        ids = complaints.ids
+        reply_to = all_complaints._notify_get_reply_to(default=odoobot.email_formatted)
+        alias_domains = all_complaints._mail_get_alias_domains(default_company=self.env.company)
+        companies = all_complaints._mail_get_companies(default=self.env.company)
+        names = {complaint.id: complaint.display_name for complaint in all_complaints}
+        managers = {}  # the managers of a company are the same for all its complaints
+        rows = []  # (complaint id, body, message id, users, level)
+        for level, complaints, recipients in notes:
+            for complaint in complaints:
+                if recipients is None:
+                    company = complaint.company_id.id
+                    if company not in managers:
+                        managers[company] = level._managers(complaint)
+                    users = managers[company]
+                else:
+                    users = recipients(complaint)
+                rows.append(
+                    (
+                        complaint.id,
+                        messages[level][complaint.id],
+                        generate_tracking_message_id(f"{complaint.id}-complaint.complaint"),
+                        users,
+                        level,
+                    )
+                )
+        ids = [row[0] for row in rows]
         self.env.cr.execute(
             SQL(
                 """INSERT INTO mail_message (model, res_id, record_name, record_alias_domain_id, record_company_id,
@@ -256,29 +320,39 @@ class ComplaintEscalationLevel(models.Model):
                                  %(bodies)s::text[], %(message_ids)s::varchar[], %(reply_tos)s::varchar[])
                           WITH ORDINALITY AS m(res_id, name, alias_domain, company, body, message_id, reply_to, n)
                  ORDER BY m.n
-                RETURNING id, res_id""",
+                RETURNING id, message_id""",
                 author=odoobot.id,
                 email_from=odoobot.email_formatted,
-                subtype=note.id,
+                subtype=note_subtype.id,
                 now=now,
                 uid=self.env.uid,
                 ids=ids,
-                names=[complaint.display_name for complaint in complaints],
+                names=[names[cid] for cid in ids],
                 alias_domains=[alias_domains[cid].id or None for cid in ids],
                 companies=[companies[cid].id or None for cid in ids],
-                bodies=[str(messages[cid]) for cid in ids],
-                message_ids=[generate_tracking_message_id(f"{cid}-complaint.complaint") for cid in ids],
+                bodies=[str(row[1]) for row in rows],
+                message_ids=[row[2] for row in rows],
                 reply_tos=[reply_to.get(cid) or odoobot.email_formatted for cid in ids],
             )
         )
-        message_by_complaint = {res_id: message_id for message_id, res_id in self.env.cr.fetchall()}
-        pairs = [
-            (message_by_complaint[cid], partner_id)
-            for cid in ids
-            for partner_id in users_by_complaint[cid].partner_id.ids
-        ]
-        if pairs:
-            message_ids, partner_ids = (list(column) for column in zip(*pairs, strict=True))
+        inserted = {message_id: record_id for record_id, message_id in self.env.cr.fetchall()}
+        # Every recipient is listed on the note; those who read their notifications in Odoo get it in
+        # their inbox, those who prefer e-mail get the digest below instead (as Odoo would e-mail them
+        # rather than fill their inbox), one e-mail per run rather than one per complaint.
+        partners_of = {}  # users -> (all their partner ids, those of the inbox users), once per set of recipients
+        message_ids, partner_ids, inbox_message_ids, inbox_partner_ids = [], [], [], []
+        for _cid, _body, message_id, users, _level in rows:
+            if users not in partners_of:
+                partners_of[users] = (
+                    users.partner_id.ids,
+                    users.filtered(lambda u: u.notification_type == "inbox").partner_id.ids,
+                )
+            everyone, inbox = partners_of[users]
+            message_ids += [inserted[message_id]] * len(everyone)
+            partner_ids += everyone
+            inbox_message_ids += [inserted[message_id]] * len(inbox)
+            inbox_partner_ids += inbox
+        if message_ids:
             self.env.cr.execute(
                 SQL(
                     """INSERT INTO mail_message_res_partner_rel (mail_message_id, res_partner_id)
@@ -286,39 +360,53 @@ class ComplaintEscalationLevel(models.Model):
                        INSERT INTO mail_notification (mail_message_id, res_partner_id, author_id, notification_type,
                                                       notification_status, is_read)
                        SELECT m, p, %(author)s, 'inbox', 'ready', false
-                         FROM unnest(%(messages)s::int[], %(partners)s::int[]) AS n(m, p)""",
+                         FROM unnest(%(inbox_messages)s::int[], %(inbox_partners)s::int[]) AS n(m, p)""",
                     messages=message_ids,
                     partners=partner_ids,
+                    inbox_messages=inbox_message_ids,
+                    inbox_partners=inbox_partner_ids,
                     author=odoobot.id,
                 )
             )
         self.env["mail.message"].invalidate_model()
         self.env["mail.notification"].invalidate_model()
-        complaints.invalidate_recordset(["message_ids"])
-        by_user = defaultdict(list)
-        for complaint in complaints:
-            for user in users_by_complaint[complaint.id]:
-                if user.notification_type == "email":
-                    by_user[user].append(complaint.id)
-        for user, complaint_ids in by_user.items():
-            self._send_digest(user, [messages[cid] for cid in complaint_ids])
+        all_complaints.invalidate_recordset(["message_ids"])
+        # Recipients who prefer e-mail: one digest each, listing the complaints of every level.
+        digests = defaultdict(lambda: defaultdict(list))
+        email_users = {}
+        for _cid, body, _message_id, users, level in rows:
+            if users not in email_users:
+                email_users[users] = users.filtered(lambda u: u.notification_type == "email")
+            for user in email_users[users]:
+                digests[user][level].append(body)
+        if digests:
+            self._send_digests(digests)
 
-    def _send_digest(self, user, messages):
-        """One e-mail to ``user`` listing the complaints this level escalated (``messages``: their escalation notes)."""
-        items = Markup("").join(Markup("<li>%s</li>") % message.striptags() for message in messages)
-        body = Markup("<p>%s</p><ul>%s</ul>") % (
-            self.env._("Escalation %(level)s: %(count)s complaint(s).", level=self.name, count=len(messages)),
-            items,
-        )
-        self.env["mail.mail"].sudo().create(
-            {
-                "subject": self.env._("Complaints escalated: %(level)s", level=self.name),
-                "body_html": body,
-                "email_from": self.env.ref("base.partner_root").email_formatted or self.env.company.email_formatted,
-                "recipient_ids": [Command.link(user.partner_id.id)],
-                "auto_delete": True,
-            }
-        )
+    def _send_digests(self, digests):
+        """One e-mail per user listing the complaints escalated (``digests``: ``{user: {level: notes}}``)."""
+        email_from = self.env.ref("base.partner_root").email_formatted or self.env.company.email_formatted
+        vals_list = []
+        for user, by_level in digests.items():
+            body = Markup("").join(
+                Markup("<p>%s</p><ul>%s</ul>")
+                % (
+                    self.env._("Escalation %(level)s: %(count)s complaint(s).", level=level.name, count=len(notes)),
+                    Markup("").join(Markup("<li>%s</li>") % note for note in notes),
+                )
+                for level, notes in by_level.items()
+            )
+            vals_list.append(
+                {
+                    "subject": self.env._(
+                        "Complaints escalated: %(level)s", level=", ".join(level.name for level in by_level)
+                    ),
+                    "body_html": body,
+                    "email_from": email_from,
+                    "recipient_ids": [Command.link(user.partner_id.id)],
+                    "auto_delete": True,
+                }
+            )
+        self.env["mail.mail"].sudo().create(vals_list)
 
 
 class ComplaintEscalationLog(models.Model):

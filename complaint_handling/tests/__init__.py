@@ -1,5 +1,6 @@
 from . import test_api
 from . import test_automation
+from . import test_batch_create
 from . import test_acknowledgement
 from . import test_deadlines
 from . import test_decision

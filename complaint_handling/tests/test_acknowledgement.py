@@ -4,6 +4,7 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import format_datetime
 
+from .test_escalation import EscalationCase
 from .test_mail_gateway import PLAIN, ComplaintMailCase
 
 
@@ -147,3 +148,98 @@ class TestAcknowledgement(ComplaintMailCase):
     def test_users_cannot_queue_or_unqueue_by_hand(self):
         complaint = self._create_complaint(user=self.user, ack_pending=False)
         self.assertTrue(complaint.ack_pending, "the queue flag is computed at creation, not taken from the caller")
+
+
+@tagged("post_install", "-at_install")
+class TestJobLanguage(ComplaintMailCase):
+    """Texts written by scheduled jobs (no user language) are in the company's language."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["complaint.complaint"]._cron_send_acknowledgements(batch_size=10**6)
+        cls.env["res.lang"]._activate_lang("vi_VN")
+        cls.admin = cls.env.ref("base.user_admin")
+        cls.admin.lang = "en_US"
+        cls.company.partner_id.lang = "vi_VN"
+        cls.partner.lang = "en_US"
+
+    def _ack_step(self, complaint):
+        return complaint.step_ids.filtered(lambda s: s.state_to == "acknowledged")
+
+    def test_job_language_is_the_company_s_else_the_administrator_s(self):
+        self.assertEqual(self.Complaint._job_lang(self.company), "vi_VN")
+        self.company.partner_id.lang = False
+        self.assertEqual(self.Complaint._job_lang(self.company), "en_US")
+        self.admin.lang = "vi_VN"
+        self.assertEqual(self.Complaint._job_lang(self.company), "vi_VN")
+        # A language that is not active (any more) is not used.
+        self.company.partner_id.lang = "fr_FR"
+        self.admin.lang = "en_US"
+        self.assertEqual(self.Complaint.with_context(lang="vi_VN")._job_lang(self.company), "en_US")
+
+    def test_automatic_acknowledgement_step_is_in_the_company_language(self):
+        complaint = self._create_complaint()
+        self.assertTrue(complaint.ack_pending)
+        # The job runs without a language (as ``ir.cron`` does), the complainant reads English.
+        self.Complaint.with_context(lang=None)._cron_send_acknowledgements()
+        self.assertEqual(complaint.state, "acknowledged")
+        self.assertEqual(self._ack_step(complaint).action, "Tự động xác nhận đã nhận (email)")
+        # The chatter line of the change of state too.
+        self.assertIn("Tự động xác nhận đã nhận (email)", complaint.message_ids[:1].body)
+        # The acknowledgement e-mail itself stays in the complainant's language.
+        ack = complaint.message_ids.filtered(lambda m: m.message_type == "comment")
+        self.assertIn("What happens next", ack.body)
+
+    def test_each_company_gets_its_own_language(self):
+        other = self.env["res.company"].create({"name": "Job Language Co"})
+        other.partner_id.lang = "en_US"
+        mine = self._create_complaint()
+        theirs = self.Complaint.sudo().create(
+            {
+                "subject": "Other company",
+                "company_id": other.id,
+                "complainant_name": "Olga Other",
+                "complainant_email": "olga@example.org",
+            }
+        )
+        self.assertTrue(theirs.ack_pending)
+        parts = self.Complaint._split_by_job_lang(mine | theirs)
+        self.assertEqual(
+            sorted((part.env.lang or "en_US", part.ids) for part in parts), [("en_US", theirs.ids), ("vi_VN", mine.ids)]
+        )
+        self.Complaint._cron_send_acknowledgements()
+        self.assertEqual(self._ack_step(mine).action, "Tự động xác nhận đã nhận (email)")
+        self.assertEqual(self._ack_step(theirs).action, "Acknowledged automatically (e-mail)")
+
+    def test_anonymisation_job_writes_its_history_in_the_company_language(self):
+        self.company.complaint_retention_years = 5
+        with freeze_time("2019-03-01 10:00:00"):
+            complaint = self._create_complaint(channel="phone")
+            complaint.with_user(self.manager).team_id = self.team_a
+            self._advance(complaint, "closed")
+        self.Complaint.with_context(lang=None)._cron_anonymise()
+        self.assertTrue(complaint.anonymised)
+        step = complaint.step_ids.sorted("id")[-1:]
+        self.assertEqual(
+            (step.action, step.note),
+            ("Dữ liệu cá nhân đã được ẩn danh hóa", "Dữ liệu cá nhân đã được xóa sau thời hạn lưu trữ"),
+        )
+
+    def test_complaint_from_the_mail_gateway_is_received_in_the_company_language(self):
+        complaint = self._process(PLAIN)
+        self.assertEqual(complaint.step_ids.action, "Đã tiếp nhận")
+
+
+@tagged("post_install", "-at_install")
+class TestJobLanguageEscalation(EscalationCase):
+    def test_escalation_history_is_in_the_company_language(self):
+        self.env["res.lang"]._activate_lang("vi_VN")
+        self.company.partner_id.lang = "vi_VN"
+        with freeze_time("2026-03-06 10:00:00"):
+            complaint = self._complaint()
+        self._run_cron("2026-03-20 11:00:00")  # the reminder and the leader's level are due
+        self.assertEqual(self._fired(complaint), self.level_handler | self.level_leader)
+        actions = complaint.step_ids.filtered(lambda s: s.action.startswith("Leo thang")).mapped("action")
+        self.assertEqual(sorted(actions), ["Leo thang: Leader", "Leo thang: Reminder"])
+        self.assertFalse(complaint.step_ids.filtered(lambda s: s.action.startswith("Escalation")))

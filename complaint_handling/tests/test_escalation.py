@@ -2,7 +2,7 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
-from odoo import SUPERUSER_ID, api, sql_db
+from odoo import SUPERUSER_ID, Command, api, sql_db
 from odoo.tests import tagged
 
 from .test_deadlines import TimelinessCase
@@ -137,6 +137,83 @@ class TestEscalation(EscalationCase):
         self.assertTrue(all(complaints.mapped("resolution_breached")))
         self.assertEqual(len(complaints.escalation_log_ids), 15)
 
+    def test_a_level_fires_once_even_when_asked_twice(self):
+        """A second worker holding the same complaints (stale candidates) writes nothing more."""
+        with freeze_time("2026-03-06 10:00:00"):
+            complaints = self._complaint() | self._complaint()
+        due = dict.fromkeys(self.levels, complaints)
+        now = datetime(2026, 4, 30, 10, 0)
+        fired = self.levels._fire(due, now)
+        self.assertEqual(list(fired), list(self.levels))
+        self.env.invalidate_all()
+        written = (len(complaints.step_ids), len(complaints.message_ids), len(complaints.activity_ids))
+        self.assertFalse(self.levels._fire(due, now), "nothing fires twice")
+        self.env.invalidate_all()
+        self.assertEqual((len(complaints.step_ids), len(complaints.message_ids), len(complaints.activity_ids)), written)
+        self.assertEqual(len(complaints.escalation_log_ids), 6)
+
+    def test_recipients_who_prefer_email_get_one_digest_per_batch(self):
+        # No team leader: the managers are told at the breach and again 8 working hours later.
+        with freeze_time("2026-03-06 10:00:00"):
+            complaints = self._complaint(team_id=self.team_b.id, user_id=self.handler_b.id) | self._complaint(
+                team_id=self.team_b.id, user_id=self.handler_b.id
+            )
+        self.manager.notification_type = "email"
+        self.handler_b.notification_type = "inbox"
+        self._run_cron("2026-04-30 10:00:00")
+        self.assertEqual(self._fired(complaints[0]), self.levels)
+        digests = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("recipient_ids", "in", self.manager.partner_id.ids), ("subject", "ilike", "escalated")])
+        )
+        self.assertEqual(len(digests), 1, "one e-mail for both levels and both complaints")
+        for complaint in complaints:
+            self.assertEqual(digests.body_html.count(complaint.name), 2)
+        self.assertIn(self.level_leader.name, digests.body_html)
+        self.assertIn(self.level_managers.name, digests.body_html)
+        # The manager is a recipient of the four notes, alerted by the digest rather than in the inbox.
+        notes = complaints.message_ids.filtered(lambda m: self.manager.partner_id in m.partner_ids)
+        self.assertEqual(len(notes), 4)
+        self.assertFalse(notes.notification_ids.filtered(lambda n: n.res_partner_id == self.manager.partner_id))
+        self.assertFalse(
+            self.env["mail.mail"]
+            .sudo()
+            .search([("recipient_ids", "in", self.handler_b.partner_id.ids), ("subject", "ilike", "escalated")]),
+            "the handler's reminder is an activity, not an e-mail",
+        )
+
+    def test_automation_rules_on_the_breach_flags_still_run(self):
+        """The job writes the breach flags by SQL, unless an automation rule listens to them."""
+        automation = self.env["base.automation"].create(
+            {
+                "name": "Breach watcher",
+                "model_id": self.env["ir.model"]._get_id("complaint.complaint"),
+                "trigger": "on_create_or_write",
+                "trigger_field_ids": [
+                    Command.set(self.env["ir.model.fields"]._get("complaint.complaint", "resolution_breached").ids)
+                ],
+                "filter_domain": "[('resolution_breached', '=', True)]",
+            }
+        )
+        self.env["ir.actions.server"].create(
+            {
+                "name": "Log the breach",
+                "model_id": automation.model_id.id,
+                "base_automation_id": automation.id,
+                "usage": "base_automation",
+                "state": "code",
+                "code": "records._log_step('Breach seen by a rule')",
+            }
+        )
+        with freeze_time("2026-03-06 10:00:00"):
+            complaint = self._complaint()
+        self._run_cron("2026-04-30 10:00:00")
+        self.assertTrue(complaint.resolution_breached and complaint.is_breached)
+        self.assertEqual(len(complaint.step_ids.filtered(lambda s: s.action == "Breach seen by a rule")), 1)
+        self.assertEqual(self._fired(complaint), self.levels)
+        self.assertFalse(complaint.date_next_escalation)
+
     def test_changing_levels_reschedules_open_complaints(self):
         with freeze_time("2026-03-06 10:00:00"):
             complaint = self._complaint()
@@ -238,6 +315,7 @@ class TestEscalationQueries(EscalationCase):
         return complaints, queries
 
     def test_escalation_job_costs_a_fixed_number_of_queries(self):
+        self.leader.notification_type = "inbox"  # the leader reads the notes in Odoo, the manager by e-mail
         self._job_queries(2)  # warm-up: caches, templates
         _five, queries_5 = self._job_queries(5)
         complaints, queries_20 = self._job_queries(20)
@@ -259,6 +337,11 @@ class TestEscalationQueries(EscalationCase):
                 self.assertEqual(note.record_name, complaint.display_name)
                 self.assertEqual(note.record_company_id, complaint.company_id)
                 inbox = note.notification_ids.filtered(lambda n: n.notification_type == "inbox")
-                self.assertEqual(inbox.res_partner_id, note.partner_ids)
+                inbox_users = note.partner_ids.user_ids.filtered(lambda u: u.notification_type == "inbox")
+                self.assertEqual(inbox.res_partner_id, inbox_users.partner_id)
+                self.assertEqual(partner in inbox.res_partner_id, partner == leader)
             self.assertEqual(len(complaint.step_ids.filtered(lambda s: s.action.startswith("Escalation"))), 3)
             self.assertFalse(complaint.date_next_escalation)
+            # The breach flags, written with the next date in one UPDATE, as the ORM would have.
+            self.assertTrue(complaint.ack_breached and complaint.response_breached and complaint.resolution_breached)
+            self.assertTrue(complaint.is_breached)

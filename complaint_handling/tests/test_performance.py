@@ -18,21 +18,24 @@ EXPECTED_QUERIES = {
     # +3); the reports addon's stored working-time durations (acknowledged, communicated +2 to +3;
     # closed, rejected +5) and recurring-problem refresh (create +2, rejected and reopened +2), as their
     # authors measured them; the rest of the rise (rejected +5) was measured with everything together.
+    # Issue 6 (batch create, C): rules whose trigger fields were not written are no longer evaluated
+    # (their domains read e.g. the severity): -1 or -2 per write; create unchanged (its creation trace
+    # and the creator's subscription are inserted by SQL, as many queries as the ORM's).
     "create": 39,
-    "acknowledged": 24,
-    "assessed": 21,
-    "investigating": 21,
-    "response_proposed": 25,
-    "decision_communicated": 29,
-    "closed": 24,
-    "reopened": 24,
-    "withdrawn": 14,
-    "rejected": 26,
-    "escalated": 21,
-    "drag_within_state": 6,
-    "record_acceptance": 10,
-    "record_rejection": 10,
-    "approve": 12,
+    "acknowledged": 23,
+    "assessed": 19,
+    "investigating": 19,
+    "response_proposed": 23,
+    "decision_communicated": 27,
+    "closed": 22,
+    "reopened": 22,
+    "withdrawn": 12,
+    "rejected": 25,
+    "escalated": 19,
+    "drag_within_state": 5,
+    "record_acceptance": 8,
+    "record_rejection": 8,
+    "approve": 10,
 }
 
 TRANSITIONS_MEASURED = [

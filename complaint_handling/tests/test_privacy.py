@@ -54,6 +54,13 @@ class TestPrivacy(ComplaintCase):
         self.env.cr.execute(
             SQL("UPDATE complaint_step SET date = %s WHERE complaint_id IN %s", past, tuple(complaints.ids))
         )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE complaint_complaint SET date_ended = %s WHERE id IN %s AND date_ended IS NOT NULL",
+                past,
+                tuple(complaints.ids),
+            )
+        )
         self.env.invalidate_all()
 
     def _run_cron(self, **kwargs):
@@ -232,6 +239,145 @@ class TestPrivacy(ComplaintCase):
         self.assertEqual(log.job, cron.name)
         self.assertEqual(log.user_id, cron.user_id, "done by the job's user")
         self.assertEqual(complaint.step_ids[0].user_id, cron.user_id)
+
+    def test_retention_counts_from_the_end_of_the_complaint_and_stops_when_reopened(self):
+        closed = self._create_complaint()
+        self.assertFalse(closed.date_ended, "an open complaint has no end")
+        self._advance(closed, "closed")
+        self.assertTrue(closed.date_ended)
+        self.assertEqual(closed.date_ended, closed.date_closed)
+        closed.action_reopen(reason="The kettle leaks again.")
+        self.assertFalse(closed.date_ended, "reopened: the retention period stops")
+        rejected = self._advance(self._create_complaint(), "rejected")
+        self.assertTrue(rejected.date_ended, "rejected: ended without a closing date")
+        self.assertFalse(rejected.date_closed)
+        # Complaints that ended before the field existed (or were written by SQL) get it on update.
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL("UPDATE complaint_complaint SET date_ended = NULL WHERE id IN %s", (closed.id, rejected.id))
+        )
+        self._advance(closed, "closed")
+        self.env.cr.execute(SQL("UPDATE complaint_complaint SET date_ended = NULL WHERE id = %s", closed.id))
+        self.env.invalidate_all()
+        self.env["complaint.complaint"].init()
+        self.assertEqual(closed.date_ended, closed.date_closed)
+        entered = rejected.step_ids.filtered(lambda s: s.state_to == "rejected" and s.state_from != "rejected")
+        self.assertEqual(rejected.date_ended, entered.date)
+
+    def test_anonymisation_reaches_mails_ratings_activities_and_keeps_process_tracking(self):
+        complaint = self._closed_complaint()
+        self.env.flush_all()
+        self.env.cr.precommit.run()  # tracking starts after the transaction that created the record
+        complaint.write({"complainant_phone": "+32 470 22 22 22", "priority": "1"})
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        complaint.activity_schedule("mail.mail_activity_data_todo", user_id=self.handler.id, summary="Call Jane")
+        mail = self.env["mail.mail"].create(
+            {
+                "model": "complaint.complaint",
+                "res_id": complaint.id,
+                "body_html": "<p>Dear Jane, about your kettle</p>",
+                "email_to": "jane.complainer@example.com",
+            }
+        )
+        rating = self.env["rating.rating"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("complaint.complaint"),
+                "res_id": complaint.id,
+                "partner_id": self.partner.id,
+                "rated_partner_id": self.handler.partner_id.id,
+                "rating": 4,
+                "feedback": "Jane is happy with the new kettle",
+                "consumed": True,
+            }
+        )
+        self.assertIn(complaint.subject, rating.res_name)
+        token = rating.access_token
+        self.env.cr.execute(SQL("UPDATE complaint_complaint SET ack_pending = TRUE WHERE id = %s", complaint.id))
+        other = self._closed_complaint(years_ago=1)
+        other_messages = other.message_ids.mapped(lambda m: (m.id, m.body, m.author_id))
+
+        self._run_cron()
+
+        self.assertTrue(complaint.anonymised)
+        self.assertFalse(complaint.ack_pending, "nothing is sent to an anonymised complainant any more")
+        self.assertFalse(complaint.activity_ids)
+        self.assertFalse(mail.exists(), "the queued e-mail (body, recipients) is removed")
+        self.assertRecordValues(rating, [{"partner_id": False, "rating": 4, "consumed": True}])
+        self.assertEqual(rating.feedback, "[anonymised]")
+        self.assertNotIn("Jane", rating.res_name)
+        self.assertIn(complaint.name, rating.res_name)
+        self.assertNotEqual(rating.access_token, token, "the rating link sent to the complainant no longer works")
+        self.assertTrue(rating.access_token)
+        tracked = complaint.sudo().message_ids.tracking_value_ids.mapped("field_id.name")
+        self.assertIn("priority", tracked, "the tracking of the process fields stays for the statistics")
+        self.assertNotIn("complainant_phone", tracked)
+        self.assertFalse(complaint.sudo().message_ids.notification_ids)
+        self.assertEqual(complaint.rating_avg, 4, "the satisfaction statistics stay")
+        # Another complaint of the same complainant, still within its retention period, is untouched.
+        self.assertFalse(other.anonymised)
+        self.assertEqual(other.message_ids.mapped(lambda m: (m.id, m.body, m.author_id)), other_messages)
+        self.assertEqual(other.complainant_email, "jane.complainer@example.com")
+
+    def test_retention_job_queries_per_batch_do_not_grow_with_the_batch(self):
+        """A batch of 2 and a batch of 6 complaints, each with its chatter, cost the same queries."""
+        complaints = self.env["complaint.complaint"]
+        for _index in range(7):
+            complaint = self._closed_complaint()
+            attachment = self.env["ir.attachment"].create(
+                {"name": "letter.pdf", "raw": b"%PDF-1.4 Jane", "res_model": complaint._name, "res_id": complaint.id}
+            )
+            complaint.message_post(body="Jane wrote again", attachment_ids=attachment.ids, partner_ids=self.partner.ids)
+            complaints |= complaint
+        self.env.flush_all()
+        Complaint = self.env["complaint.complaint"]
+        self.assertEqual(Complaint._cron_anonymise(batch_size=1), 1)  # warm-up: caches of the first call
+        counts = []
+        for size in (2, 6):
+            # Each measure from the same state: after the warm-up, rolled back after the measure, the
+            # ORM cache emptied but for the company's language (read once per company, not per complaint).
+            self.env.invalidate_all()
+            complaints.company_id.partner_id.mapped("lang")
+            with self.env.cr.savepoint() as savepoint:
+                # The work and the log: ~35 SQL statements whatever the size; the rest reads the job's
+                # cron and the administrator's language (``_split_by_job_lang``).
+                with self.assertQueryCount(43):
+                    before = self.env.cr.sql_log_count
+                    self.assertEqual(Complaint._cron_anonymise(batch_size=size), size)
+                    counts.append(self.env.cr.sql_log_count - before)
+                savepoint.rollback()
+        self.assertEqual(counts[0], counts[1], f"queries for a batch of 2 and of 6: {counts}")
+        self.env.invalidate_all()
+        self.assertEqual(Complaint._cron_anonymise(batch_size=10), 6)
+        self.assertTrue(all(complaints.mapped("anonymised")))
+        self.assertFalse(complaints.message_ids.attachment_ids)
+        self.assertEqual(Complaint._cron_anonymise(), 0)
+
+    def test_retention_job_reports_its_progress_to_the_cron(self):
+        """Odoo's cron commits after each call and calls again while the job reports complaints remaining."""
+        complaints = self._closed_complaint() | self._closed_complaint() | self._closed_complaint()
+        cron = self.env.ref("complaint_handling.ir_cron_complaint_anonymise")
+        cron, progress = cron._add_progress()
+        Complaint = self.env["complaint.complaint"].with_context(ir_cron_progress_id=progress.id)
+        self.assertEqual(Complaint._cron_anonymise(batch_size=2), 2)
+        self.assertEqual((progress.done, progress.remaining), (2, 1), "called again: one complaint is left")
+        # A batch that failed is rolled back whole (its transaction): the complaints stay due and are
+        # taken by the next call, never half done and never twice.
+        with self.assertRaises(ZeroDivisionError), self.env.cr.savepoint():
+            Complaint._cron_anonymise(batch_size=2)
+            raise ZeroDivisionError  # the crash, before the commit
+        self.env.invalidate_all()
+        self.assertEqual(len(complaints.filtered("anonymised")), 2)
+        self.assertEqual(Complaint._cron_anonymise(batch_size=2), 1)
+        self.assertEqual((progress.done, progress.remaining), (1, 0), "done: the cron waits for its next day")
+        self.env.invalidate_all()
+        self.assertTrue(all(complaints.mapped("anonymised")))
+        logs = self.env["complaint.privacy.log"].search([("operation", "=", "retention")])
+        for complaint in complaints:
+            self.assertEqual(len(logs.filtered(lambda log, c=complaint: c.name in log.complaint_refs)), 1)
+        self.assertEqual(
+            len(complaints.step_ids.filtered(lambda s: s.action == "Personal data anonymised")), 3, "one step each"
+        )
 
     # ------------------------------------------------------------------- erasure
 

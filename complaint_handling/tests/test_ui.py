@@ -1,5 +1,10 @@
+import re
+
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import ComplaintCase
 
 
 @tagged("post_install", "-at_install")
@@ -49,3 +54,68 @@ class TestComplaintUi(HttpCase):
         self.assertEqual(steps.mapped("action"), ["Received", "Acknowledged", "Assessed"])
         self.assertEqual(steps.mapped("state_to"), ["received", "acknowledged", "assessed"])
         self.assertEqual(steps.user_id, self.handler)
+
+
+@tagged("post_install", "-at_install")
+class TestComplaintViewsForRoles(ComplaintCase):
+    """What the back-office views show: a complainant in every list row, no activity actions for auditors."""
+
+    def test_list_shows_a_complainant_for_every_complaint(self):
+        with_contact = self._create_complaint()
+        name_only = self._create_complaint(
+            partner_id=False, complainant_name="Paul Phone", complainant_phone="+32 2 000 00 00"
+        )
+        anonymous = self._create_complaint(partner_id=False, anonymous=True)
+        list_arch = self.env["complaint.complaint"].get_view(view_type="list")["arch"]
+        self.assertIn('name="complainant_display"', list_arch)
+        rows = (
+            self.env["complaint.complaint"]
+            .with_user(self.manager)
+            .web_search_read([("id", "in", (with_contact | name_only | anonymous).ids)], {"complainant_display": {}})[
+                "records"
+            ]
+        )
+        shown = {row["id"]: row["complainant_display"] for row in rows}
+        self.assertEqual(
+            shown,
+            {with_contact.id: "Jane Complainer", name_only.id: "Paul Phone", anonymous.id: "Anonymous"},
+        )
+
+    def test_auditors_get_no_activity_actions(self):
+        complaint = self._create_complaint()
+        # An auditor may not schedule an activity: it needs the right to change the complaint.
+        with self.assertRaises(AccessError):
+            self.env["mail.activity"].with_user(self.auditor).create(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("complaint.complaint"),
+                    "res_id": complaint.id,
+                    "summary": "Audit follow-up",
+                }
+            )
+        views = [(False, "form"), (False, "list"), (False, "kanban")]
+        for user, allowed in ((self.auditor, False), (self.handler, True), (self.user, True)):
+            result = self.env["complaint.complaint"].with_user(user).get_views(views)
+            # The chatter's "Activities" button and planned activities follow ``has_activities``.
+            self.assertEqual(result["models"]["complaint.complaint"].get("has_activities", False), allowed, user.login)
+            for view_type in ("list", "kanban"):
+                self.assertEqual(
+                    'name="activity_ids"' in result["views"][view_type]["arch"], allowed, f"{user.login} {view_type}"
+                )
+
+
+@tagged("post_install", "-at_install")
+class TestPortalPageTitles(HttpCase, ComplaintCase):
+    """The browser tab names the page (web.layout's ``<title>``), not "Odoo"."""
+
+    def _title(self, url):
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200, url)
+        return re.search(r"<title>(.*?)</title>", response.text, re.S).group(1).strip()
+
+    def test_public_form_and_portal_pages_have_a_title(self):
+        portal = new_test_user(self.env, login="ch_title_portal", groups="base.group_portal", name="Title Portal")
+        complaint = self._create_complaint(partner_id=portal.partner_id.id, subject="The lamp flickers")
+        self.assertEqual(self._title("/complaint"), "Make a complaint")
+        self.authenticate(portal.login, portal.login)
+        self.assertEqual(self._title("/my/complaints"), "Complaints")
+        self.assertEqual(self._title(f"/my/complaints/{complaint.id}"), f"{complaint.name} - The lamp flickers")

@@ -343,8 +343,8 @@ class ComplaintImprovementAction(models.Model):
                 "res_model_id": model_id,
                 "res_id": action.id,
                 "activity_type_id": activity_type.id,
-                "summary": self.env._("Check the effectiveness of the improvement action"),
-                "note": self.env._(
+                "summary": action.env._("Check the effectiveness of the improvement action"),
+                "note": action.env._(
                     "%(after)s complaints of the same cause since the action was done (%(before)s before).",
                     after=action.complaints_since_done,
                     before=action.complaints_before,
@@ -353,7 +353,9 @@ class ComplaintImprovementAction(models.Model):
                 "user_id": (action.user_id or action.create_uid).id,
                 "automated": True,
             }
-            for action in due
+            # In the language of each action's company (the job has no user language).
+            for part in self.env["complaint.complaint"]._split_by_job_lang(due)
+            for action in part
             if action.id not in already
         ]
         if values:

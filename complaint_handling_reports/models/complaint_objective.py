@@ -4,8 +4,12 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import formatLang
 
-from ..report.complaint_kpi_report import KPI_INDICATORS
+from ..report.complaint_kpi_report import COUNT_KEYS, KPI_INDICATORS
+
+# The stored figures of ``_compute_actual``.
+FIGURE_FIELDS = ["actual", "has_data", "is_met", "result", "figures_date"]
 
 PERIODS = [
     ("month", "This Month"),
@@ -63,12 +67,22 @@ class ComplaintObjective(models.Model):
     )
     period_start = fields.Date(compute="_compute_period")
     period_end = fields.Date(compute="_compute_period")
-    actual = fields.Float(compute="_compute_actual", digits=(16, 1), help="The indicator over the period.")
-    has_data = fields.Boolean(compute="_compute_actual", help="Some complaints of the period count for the indicator.")
-    is_met = fields.Boolean(string="Met", compute="_compute_actual")
-    result = fields.Selection(
-        [("met", "Met"), ("not_met", "Not Met"), ("no_data", "No Data")], compute="_compute_actual"
+    # The figures are stored: computing them reads every complaint of the period (seconds for a
+    # register of a million complaints), so the dashboard shows them as of ``figures_date``. They are
+    # computed when the objective is saved, by the hourly job and by the Refresh button.
+    actual = fields.Float(compute="_compute_actual", store=True, digits=(16, 1), help="The indicator over the period.")
+    has_data = fields.Boolean(
+        compute="_compute_actual", store=True, help="Some complaints of the period count for the indicator."
     )
+    is_met = fields.Boolean(string="Met", compute="_compute_actual", store=True)
+    result = fields.Selection(
+        [("met", "Met"), ("not_met", "Not Met"), ("no_data", "No Data")], compute="_compute_actual", store=True
+    )
+    figures_date = fields.Datetime(
+        string="Figures As Of", compute="_compute_actual", store=True, help="When the actual value was computed."
+    )
+    target_display = fields.Char(string="Target Value", compute="_compute_display_values")
+    actual_display = fields.Char(string="Actual Value", compute="_compute_display_values")
     description = fields.Text(help="Why this objective, who follows it up.")
 
     # ------------------------------------------------------------------ computes
@@ -126,9 +140,13 @@ class ComplaintObjective(models.Model):
     )
     def _compute_actual(self):
         # One summary per distinct scope (company, period, team, category), not one per objective.
-        Report = self.env["complaint.kpi.report"]
+        # The company's figures, whoever computes them: an objective is the company's, and the stored
+        # figures are shown to every reader alike.
+        Report = self.env["complaint.kpi.report"].sudo()
         summaries = {}
+        now = fields.Datetime.now()
         for objective in self:
+            objective.figures_date = now
             domain = objective._kpi_domain()
             key = repr(domain)
             if key not in summaries:
@@ -144,6 +162,46 @@ class ComplaintObjective(models.Model):
                     value >= objective.target if objective.comparison == ">=" else value <= objective.target
                 )
                 objective.result = "met" if objective.is_met else "not_met"
+
+    def action_refresh_figures(self):
+        """Compute the actual values again, from the complaints as they are now."""
+        for name in FIGURE_FIELDS:
+            self.env.add_to_compute(self._fields[name], self)
+        self.flush_recordset(FIGURE_FIELDS)
+        return True
+
+    @api.model
+    def _cron_refresh_figures(self):
+        """Scheduled job: refresh the figures of every active objective (periods move, complaints change)."""
+        self.sudo().search([("active", "=", True)]).action_refresh_figures()
+
+    @api.depends("indicator", "target", "actual", "has_data", "company_id")
+    @api.depends_context("lang")
+    def _compute_display_values(self):
+        for objective in self:
+            objective.target_display = objective._format_value(objective.target)
+            objective.actual_display = objective._format_value(objective.actual) if objective.has_data else False
+
+    def _format_value(self, value):
+        """``value`` of the objective's indicator as people read it, in its unit: a number of complaints
+        as an integer ("5"), a percentage with "%", hours with "h", days with "d", money in the company's currency."""
+        self.ensure_one()
+        if self.indicator in COUNT_KEYS:
+            return formatLang(self.env, value, digits=0)
+        if self.indicator == "remedy_cost":
+            return formatLang(self.env, value, currency_obj=self.company_id.currency_id)
+        value = round(float(value), 1)
+        number = formatLang(self.env, value, digits=0 if value.is_integer() else 1)
+        unit = KPI_INDICATORS.get(self.indicator, ("", "", None))[1]
+        if unit == "%":
+            return self.env._("%(value)s%%", value=number)
+        if unit == "h":
+            return self.env._("%(value)s h", value=number)
+        if unit == "d":
+            return self.env._("%(value)s d", value=number)
+        if unit == "/5":
+            return self.env._("%(value)s / 5", value=number)
+        return number
 
     # --------------------------------------------------------------- constraints
 

@@ -39,10 +39,16 @@ class ComplaintKpiReport(models.Model):
     working hours are the complaint's stored durations (``complaint_complaint_kpi.py``). Percentage
     measures are 100 (met) or 0 (missed) per complaint and empty when not applicable yet, so that
     their average in a pivot or graph is the percentage of the group.
+
+    Counts (``# Complaints``, Count) grouped and filtered on the complaint's main dimensions are read
+    from the pre-aggregated complaint counts (``complaint.count.summary.mixin``); the other measures
+    depend on the time of the read or on each complaint, so they read the view.
     """
 
     _name = "complaint.kpi.report"
+    _inherit = ["complaint.count.summary.mixin"]
     _description = "Complaint KPI Analysis"
+    _count_summary_aggregates = ("__count", "nbr:sum")
     _auto = False
     _rec_name = "name"
     _order = "date_received desc, id desc"
@@ -81,11 +87,24 @@ class ComplaintKpiReport(models.Model):
     ack_late = fields.Boolean(string="Acknowledgement Late", readonly=True)
     response_on_time = fields.Boolean(string="First Response on Time", readonly=True)
     response_late = fields.Boolean(string="First Response Late", readonly=True)
-    resolved_on_time = fields.Boolean(string="Resolved on Time", readonly=True)
-    resolution_late = fields.Boolean(readonly=True)
+    resolved_on_time = fields.Boolean(
+        string="Resolved on Time",
+        readonly=True,
+        help="Closed (resolved) by its resolution deadline. A rejected complaint was answered, not resolved: "
+        "it is neither resolved on time nor late; nor is a withdrawn one.",
+    )
+    resolution_late = fields.Boolean(
+        readonly=True, help="Closed after its resolution deadline, or still open past it (rejected and withdrawn: no)."
+    )
     ack_on_time_pct = fields.Float(string="% Acknowledged on Time", readonly=True, aggregator="avg")
     response_on_time_pct = fields.Float(string="% First Response on Time", readonly=True, aggregator="avg")
-    resolved_on_time_pct = fields.Float(string="% Resolved on Time", readonly=True, aggregator="avg")
+    resolved_on_time_pct = fields.Float(
+        string="% Resolved on Time",
+        readonly=True,
+        aggregator="avg",
+        help="Complaints closed by their resolution deadline, out of those closed and those still open past it. "
+        "Rejected complaints (answered, not resolved) and withdrawn ones do not count.",
+    )
     is_overdue = fields.Boolean(string="Overdue", readonly=True)
     backlog_age_days = fields.Float(string="Age of Open Complaint (days)", readonly=True, aggregator="avg")
     reopen_count = fields.Integer(string="# Reopenings", readonly=True, aggregator="sum")
@@ -172,14 +191,15 @@ class ComplaintKpiReport(models.Model):
             now=now,
         )
         resolution_late = SQL(
-            """COALESCE((c.state != 'withdrawn' AND (c.resolution_breached IS TRUE
+            """COALESCE((c.state NOT IN ('withdrawn', 'rejected') AND (c.resolution_breached IS TRUE
                 OR (c.date_closed > c.date_deadline) IS TRUE
                 OR (NOT c.is_done AND c.is_paused IS NOT TRUE AND c.date_deadline < %(now)s))), FALSE)""",
             now=now,
         )
         ack_met = SQL("c.date_acknowledged IS NOT NULL")
         response_met = SQL("c.date_first_response IS NOT NULL")
-        resolution_met = SQL("(c.is_done AND c.state != 'withdrawn')")
+        # Resolved means closed: a rejection answers the complaint but resolves nothing ("Resolved on Time").
+        resolution_met = SQL("(c.state = 'closed')")
         # Escalating needs its kind (internal review or external): the kind stays when the complaint moves on.
         escalated = SQL("(c.escalation_type IS NOT NULL OR c.state = 'escalated')")
         return SQL(
@@ -258,6 +278,25 @@ class ComplaintKpiReport(models.Model):
             """FROM complaint_complaint c
           LEFT JOIN complaint_decision d ON d.id = c.decision_id
               WHERE c.active"""
+        )
+
+    # ------------------------------------------------------------------ pre-aggregated counts
+
+    @api.model
+    def _count_summary_fields(self):
+        return {name for name in super()._count_summary_fields() if name not in ("active", "create_uid")} | {
+            "is_open",
+            "created_by_id",
+        }
+
+    @api.model
+    def _count_summary_source(self):
+        # The report's rows are the active complaints, under the report's names.
+        return SQL(
+            """(SELECT company_id, confidential, stage_id, state, is_done, NOT is_done AS is_open, team_id,
+                       user_id, category_id, create_uid AS created_by_id, date_received, summary_count
+                  FROM %s AS summary_rows WHERE active)""",
+            self._count_summary_rows(),
         )
 
     # ------------------------------------------------------------------ summary

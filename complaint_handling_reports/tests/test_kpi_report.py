@@ -155,7 +155,9 @@ class TestKpiReport(KpiCase):
         self.assertFalse(b.first_response_hours)
         self.assertEqual(c.state, "rejected")
         self.assertEqual((c.ack_hours, c.first_response_hours), (1.5, 3.5))
-        self.assertTrue(c.resolved_on_time and not c.resolved_first_contact)
+        # Rejected: answered on time, but not resolved (neither resolved on time nor late).
+        self.assertFalse(c.resolved_on_time or c.resolution_late or c.resolved_first_contact)
+        self.assertFalse(c.resolved_on_time_pct)
         self.assertFalse(d.is_overdue)
         self.assertTrue(d.response_late)
         self.assertEqual(d.ack_hours, 2.0)
@@ -174,7 +176,7 @@ class TestKpiReport(KpiCase):
             "overdue_count": 1,
             "ack_on_time_rate": 75.0,  # A, C, D on time; B late
             "response_on_time_rate": 50.0,  # A, C on time; B and D past due
-            "resolved_on_time_rate": 200.0 / 3,  # A, C on time; B overdue; D not due
+            "resolved_on_time_rate": 50.0,  # A closed on time; B overdue; C rejected (not resolved); D not due
             "avg_ack_hours": (2 + 16 + 1.5 + 2) / 4,
             "avg_response_hours": (16 + 3.5) / 2,
             "avg_resolution_hours": 24.0,  # A only (C was rejected, not closed)
@@ -190,6 +192,24 @@ class TestKpiReport(KpiCase):
         self.assertEqual(set(summary), set(expected))
         for key, value in expected.items():
             self.assertAlmostEqual(summary[key], value, places=6, msg=key)
+
+    def test_rejected_late_is_not_resolved_late_nor_on_time(self):
+        """ "Resolved on time" counts resolved (closed) complaints only: a late rejection does not lower it."""
+        complaints = self._make_set()
+        # E: received Monday 2 March 9:00, rejected Thursday 19 March 9:00, past its resolution deadline.
+        e = self._complaint_at("2026-03-02 09:00:00", subject="KPI E")
+        self._advance_at("2026-03-02 10:00:00", e, "acknowledged")
+        self._advance_at("2026-03-19 09:00:00", e, "rejected")
+        self.env.flush_all()
+        ids = [c.id for c in complaints.values()] + [e.id]
+        with freeze_time(NOW):
+            Report = self.env["complaint.kpi.report"].with_user(self.manager)
+            row = Report.search([("complaint_id", "=", e.id)])
+            summary = Report._kpi_summary([("complaint_id", "in", ids)])
+        self.assertEqual(row.state, "rejected")
+        self.assertFalse(row.resolved_on_time or row.resolution_late or row.is_overdue)
+        self.assertAlmostEqual(summary["resolved_on_time_rate"], 50.0)  # still A on time, B overdue
+        self.assertEqual(summary["done_count"], 3, "the rejection is done all the same")
 
     def test_kpi_summary_reopen_escalation_and_external(self):
         complaints = self._make_set()

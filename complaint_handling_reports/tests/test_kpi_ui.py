@@ -22,13 +22,22 @@ class TestKpiDashboardUi(HttpCase):
         )
         complaint.with_user(cls.manager).action_acknowledge()
         cls.env["complaint.objective"].create(
-            {
-                "name": "Tour: acknowledge on time",
-                "indicator": "ack_on_time_rate",
-                "target": 90,
-                "period": "month",
-                "category_id": cls.category.id,
-            }
+            [
+                {
+                    "name": "Tour: acknowledge on time",
+                    "indicator": "ack_on_time_rate",
+                    "target": 90,
+                    "period": "month",
+                    "category_id": cls.category.id,
+                },
+                {
+                    "name": "Tour: nothing overdue",
+                    "indicator": "overdue_count",
+                    "target": 0,
+                    "period": "month",
+                    "category_id": cls.category.id,
+                },
+            ]
         )
 
     def test_manager_reads_the_dashboard_and_opens_the_analysis(self):

@@ -4,6 +4,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import formatLang
 
 from .test_kpi_report import NOW, KpiCase
 
@@ -45,6 +46,59 @@ class TestObjective(KpiCase):
             self.assertEqual((overdue.actual, overdue.result), (1.0, "not_met"))
             self.assertEqual((satisfaction.actual, satisfaction.result), (4.0, "met"))
             self.assertEqual((resolution.actual, resolution.result), (24.0, "met"))
+
+    def test_figures_are_stored_until_refreshed(self):
+        """The dashboard reads stored figures: a new complaint counts after a refresh (button or hourly job)."""
+        self._make_set()
+        with freeze_time(NOW):
+            objective = self._objective("count", 10)
+            self.assertEqual(objective.actual, 4.0)
+            first_date = objective.figures_date
+        self._complaint_at("2026-03-11 10:00:00", subject="KPI E")
+        self.env.invalidate_all()
+        self.assertEqual(objective.actual, 4.0, "stored: not recomputed at each read")
+        with freeze_time("2026-03-20 13:00:00"):
+            objective.with_user(self.manager).action_refresh_figures()
+        self.assertEqual(objective.actual, 5.0)
+        self.assertGreater(objective.figures_date, first_date)
+        self._complaint_at("2026-03-12 10:00:00", subject="KPI F")
+        self.env["complaint.objective"]._cron_refresh_figures()
+        self.assertEqual(objective.actual, 6.0)
+
+    def test_values_are_shown_in_the_unit_of_their_indicator(self):
+        self._make_set()
+        with freeze_time(NOW):
+            shown = {
+                indicator: (objective.actual_display, objective.target_display)
+                for indicator, target in (
+                    ("overdue_count", 5),
+                    ("ack_on_time_rate", 95),
+                    ("avg_ack_hours", 7.5),
+                    ("backlog_avg_age_days", 10),
+                    ("satisfaction_avg", 4),
+                    ("remedy_cost", 100),
+                )
+                for objective in self._objective(indicator, target)
+            }
+        currency = self.company.currency_id
+        self.assertEqual(
+            shown,
+            {
+                "overdue_count": ("1", "5"),  # a number of complaints, not "1.0"
+                "ack_on_time_rate": ("75%", "95%"),
+                "avg_ack_hours": ("5.4 h", "7.5 h"),  # (2 + 16 + 1.5 + 2) / 4 = 5.375
+                "backlog_avg_age_days": ("16 d", "10 d"),  # B and D: (18.125 + 13 + 20 / 24) / 2 = 15.98
+                "satisfaction_avg": ("4 / 5", "4 / 5"),
+                "remedy_cost": (
+                    formatLang(self.env, 50.0, currency_obj=currency),
+                    formatLang(self.env, 100.0, currency_obj=currency),
+                ),
+            },
+        )
+        # Nothing to show without data.
+        empty = self._objective("satisfaction_avg", 4, date_from="2026-04-01", date_to="2026-04-30")
+        self.assertFalse(empty.actual_display)
+        self.assertEqual(empty.target_display, "4 / 5")
 
     def test_no_data_when_nothing_counts(self):
         self._make_set()

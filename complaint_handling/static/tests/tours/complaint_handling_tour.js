@@ -44,7 +44,13 @@ registry.category("web_tour.tours").add("complaint_handling_tour", {
         {
             content: "Received by phone",
             trigger: '.o_field_widget[name="channel"] select',
+            // Odoo 18's "select" action picks the option by its value: a selection field's options
+            // carry their key JSON-encoded, hence the quotes.
             run: 'select "phone"',
+        },
+        {
+            content: "The channel is now Phone (the default was Other)",
+            trigger: '.o_field_widget[name="channel"] select:has(option:selected:contains("Phone"))',
         },
         {
             content: "Set the team",

@@ -15,8 +15,16 @@ registry.category("web_tour.tours").add("complaint_kpi_dashboard_tour", {
             trigger: '.o_kanban_record:contains("Tour: acknowledge on time"):contains("Met")',
         },
         {
-            content: "The card shows the actual percentage",
-            trigger: '.o_kanban_record:contains("Tour: acknowledge on time") .display-6:contains("100.0")',
+            content: "The card shows the actual percentage with its unit",
+            trigger: '.o_kanban_record:contains("Tour: acknowledge on time") .display-6:contains("100%")',
+        },
+        {
+            content: "... and the target with its unit",
+            trigger: '.o_kanban_record:contains("Tour: acknowledge on time") span.text-muted:contains("90%")',
+        },
+        {
+            content: "A count indicator shows a whole number of complaints, not 0.0",
+            trigger: '.o_kanban_record:contains("Tour: nothing overdue") .display-6:contains("0"):not(:contains("."))',
         },
         {
             content: "Open the analysis of the objective",

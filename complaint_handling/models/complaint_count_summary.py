@@ -1,0 +1,445 @@
+"""Pre-aggregated complaint counts: kanban columns and pivots over a million complaints.
+
+A kanban grouped by stage or a pivot by month and category only needs *counts* per a few
+dimensions, yet counting a register of a million complaints costs PostgreSQL a scan of every row
+(about 100 ms per million rows for an index-only scan on this kind of machine, several hundred ms by
+month). So the counts are also kept pre-aggregated:
+
+- ``complaint_count_summary`` holds one row per combination of the dimensions below (company,
+  archived or not, confidential, stage, status, done, team, handler, who logged it, category and the month of
+  receipt in the summary's time zone) with its number of complaints: some 16,000 rows for the
+  million complaints of ``bench/gen_complaints.py``;
+- statement-level triggers on ``complaint_complaint`` append the changes of every INSERT, UPDATE
+  and DELETE, grouped, to ``complaint_count_delta``. That table is only ever inserted into, so
+  concurrent workers never wait on each other nor fail to serialize over a shared counter;
+- the scheduled job *Complaints: fold count changes* adds the delta into the summary;
+- a ``read_group`` that only counts, and only groups and filters on these dimensions (the user's
+  record rules included), reads summary + delta instead of the complaints. It runs Odoo's own
+  ``_read_group`` with the summary in place of the table, so the domain, the rules, the group order
+  and the date granularities are Odoo's: the figures are the same, from far fewer rows.
+
+Any other read (other fields or aggregates, a day or week granularity, a date filter that does not fall
+on the start of a month, another time zone) reads the complaints as before. Months, not days: by day,
+the same million complaints make 220,000 combinations, too many to be worth it. Everything is in the database
+(triggers), so it also holds for SQL written outside the ORM, and under many workers.
+"""
+
+import datetime
+import logging
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.osv import expression
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+SUMMARY_TABLE = "complaint_count_summary"
+DELTA_TABLE = "complaint_count_delta"
+META_TABLE = "complaint_count_summary_meta"
+TRIGGER_FUNCTION = "complaint_count_summary_delta"
+
+# The dimensions: column -> (SQL type, value stored for NULL). The tables hold no NULL, so that one
+# plain unique index identifies a combination on every PostgreSQL version; the reading side turns
+# the stand-ins back into NULL. Booleans are stored as FALSE when NULL: Odoo's domains treat a NULL
+# boolean as False (``('confidential', '=', False)`` is ``confidential IS NULL OR NOT confidential``).
+DIMENSIONS = {
+    "company_id": ("integer", "0"),
+    "active": ("boolean", "FALSE"),
+    "confidential": ("boolean", "FALSE"),
+    "stage_id": ("integer", "0"),
+    "state": ("varchar", "''"),
+    "is_done": ("boolean", "FALSE"),
+    "team_id": ("integer", "0"),
+    "user_id": ("integer", "0"),
+    "category_id": ("integer", "0"),
+    # Who logged the complaint: the record rule of plain users (and so of handlers) names it.
+    "create_uid": ("integer", "0"),
+    "date_received": ("timestamp", "'-infinity'"),
+}
+DATE_DIMENSION = "date_received"
+# Changing the dimensions or how they are computed: bump this, the next upgrade rebuilds the tables.
+SUMMARY_VERSION = "1"
+
+# Date granularities a month bucket answers exactly.
+MONTH_GRANULARITIES = {"month", "quarter", "year", "month_number", "quarter_number", "year_number"}
+
+
+def _month_bucket(column, zone):
+    """SQL (text) of the UTC timestamp of the local midnight starting the month of ``column`` in ``zone``.
+
+    Stored as Odoo stores datetimes (UTC, without time zone): grouping it by month in ``zone`` gives
+    the complaint's local month, and ``>=`` / ``<`` the start of a local month selects whole months.
+    """
+    return f"timezone('UTC', timezone({zone}, date_trunc('month', timezone({zone}, timezone('UTC', {column})))))"
+
+
+def drop_count_summary(cr):
+    """Drop the summary tables, the triggers (with the complaints table, or here) and their function."""
+    cr.execute(  # pylint: disable=sql-injection
+        f"DROP TABLE IF EXISTS {SUMMARY_TABLE}, {DELTA_TABLE}, {META_TABLE};"
+        f" DROP FUNCTION IF EXISTS {TRIGGER_FUNCTION}() CASCADE"
+    )
+
+
+class ComplaintCountSummaryMixin(models.AbstractModel):
+    """Answer count-only ``read_group`` calls from the pre-aggregated complaint counts.
+
+    A model using it defines :meth:`_count_summary_source` (the summary exposed under its own field
+    names, one row per combination with its ``summary_count``) and :meth:`_count_summary_fields`.
+    """
+
+    _name = "complaint.count.summary.mixin"
+    _description = "Complaint Counts Read from the Summary"
+
+    # Aggregates a summary row answers: '__count' and, for a report with a "1 per row" field, its sum.
+    _count_summary_aggregates = ("__count",)
+
+    @api.model
+    def _count_summary_fields(self):
+        """The field names the summary can filter and group on."""
+        return set(DIMENSIONS)
+
+    @api.model
+    def _count_summary_source(self):
+        """SQL of the summary rows under this model's field names, with their ``summary_count``."""
+        return self._count_summary_rows()
+
+    @api.model
+    def _count_summary_rows(self):
+        """SQL of the summary rows (summary + pending delta) under the complaint's field names."""
+        columns = SQL(", ").join(
+            SQL("NULLIF(%s, %s) AS %s", SQL.identifier(name), SQL(null), SQL.identifier(name))
+            if null != "FALSE"
+            else SQL.identifier(name)
+            for name, (_type, null) in DIMENSIONS.items()
+        )
+        return SQL(
+            "(SELECT %(columns)s, summary_count FROM %(summary)s"
+            " UNION ALL SELECT %(columns)s, summary_count FROM %(delta)s)",
+            columns=columns,
+            summary=SQL.identifier(SUMMARY_TABLE),
+            delta=SQL.identifier(DELTA_TABLE),
+        )
+
+    # ------------------------------------------------------------------ eligibility
+
+    @api.model
+    def _count_summary_applies(self, domain, groupby, aggregates, having, order):
+        """Whether this ``_read_group`` can be answered from the summary, with the same result."""
+        if self.env.context.get("complaint_count_summary") is not None or having:
+            return False
+        if not aggregates or any(spec not in self._count_summary_aggregates for spec in aggregates):
+            return False
+        allowed = self._count_summary_fields()
+        needs_zone = False
+        for spec in groupby:
+            fname, _sep, granularity = spec.partition(":")
+            if fname not in allowed or "." in fname:
+                return False
+            if fname == DATE_DIMENSION:
+                if (granularity or "month") not in MONTH_GRANULARITIES:
+                    return False
+                needs_zone = True
+        if order:
+            # Group orders name the groupby fields or the aggregates only (Odoo checks that too).
+            terms = {term.split()[0] for term in order.split(",") if term.strip()}
+            if not terms <= set(groupby) | set(aggregates):
+                return False
+        leaves = self._count_summary_leaves(domain)
+        if leaves is None:
+            return False
+        for left, operator, value in leaves:
+            path = left.split(".")
+            if path[0] not in allowed:
+                return False
+            field = self._fields[path[0]]
+            if len(path) > 1:
+                # A path through a many2one is a sub-select on that column: fine on the summary too.
+                if field.type != "many2one" or field.auto_join:
+                    return False
+            elif path[0] == DATE_DIMENSION:
+                if value is False or value is None:
+                    if operator not in ("=", "!="):
+                        return False
+                else:
+                    needs_zone = True
+        if not needs_zone:
+            return True
+        zone = self._count_summary_zone()
+        context_zone = self.env.context.get("tz")
+        if (context_zone if context_zone in pytz.all_timezones_set else "UTC") != zone:
+            return False
+        return all(
+            self._count_summary_day_boundary(operator, value, zone)
+            for left, operator, value in leaves
+            if left == DATE_DIMENSION and value not in (False, None)
+        )
+
+    @api.model
+    def _count_summary_leaves(self, domain):
+        """The field conditions of ``domain`` and of the user's read rules, or None if one is not a plain leaf."""
+        rules = [] if self.env.su else self.env["ir.rule"]._compute_domain(self._name, "read")
+        leaves = []
+        for item in list(domain or []) + list(rules or []):
+            if isinstance(item, str):
+                continue  # '&', '|', '!'
+            if not isinstance(item, (list, tuple)) or len(item) != 3:
+                return None
+            leaf = tuple(item)
+            if leaf in (expression.TRUE_LEAF, expression.FALSE_LEAF):
+                continue
+            if not isinstance(leaf[0], str):
+                return None
+            leaves.append(leaf)
+        return leaves
+
+    @api.model
+    def _count_summary_day_boundary(self, operator, value, zone):
+        """Whether ``date_received <operator> value`` selects whole months of ``zone``.
+
+        The summary keeps the start of the local month: ``>=`` and ``<`` the start of a month, ``>`` and
+        ``<=`` the last second of a month select the same complaints on it as on the complaints table
+        (Odoo stores datetimes to the second).
+        """
+        if operator not in (">=", "<", ">", "<="):
+            return False
+        if isinstance(value, datetime.datetime):
+            moment = value
+        elif isinstance(value, str) and len(value) == 19:
+            try:
+                moment = fields.Datetime.to_datetime(value)
+            except ValueError:
+                return False
+        else:
+            return False  # dates and other forms: Odoo completes them itself; not worth guessing
+        if moment.tzinfo is None:
+            moment = pytz.utc.localize(moment)
+        local = moment.astimezone(pytz.timezone(zone))
+        if operator in (">", "<="):
+            local += datetime.timedelta(seconds=1)
+        return local.day == 1 and local.time() == datetime.time.min
+
+    @api.model
+    def _count_summary_zone(self):
+        """The time zone of the summary's days (set when the summary was built)."""
+        self.env.cr.execute(SQL("SELECT tz FROM %s", SQL.identifier(META_TABLE)))
+        row = self.env.cr.fetchone()
+        return row[0] if row else "UTC"
+
+    # ------------------------------------------------------------------ read_group
+
+    @api.model
+    def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
+        if not self._count_summary_applies(domain, groupby, aggregates, having, order):
+            return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+        # Odoo's own _read_group, with the summary in place of the table (see _search and
+        # _read_group_select below). The context key is dropped from the groups' records.
+        rows = super(ComplaintCountSummaryMixin, self.with_context(complaint_count_summary=True))._read_group(
+            domain, groupby, aggregates, having, offset, limit, order
+        )
+        return [
+            tuple(value.with_env(self.env) if isinstance(value, models.BaseModel) else value for value in row)
+            for row in rows
+        ]
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        query = super()._search(domain, offset=offset, limit=limit, order=order)
+        if self.env.context.get("complaint_count_summary") and not query.is_empty():
+            # A count-only read_group eligible for the summary (see _read_group): same alias, so
+            # the domain's and the rules' SQL apply to the summary's columns unchanged.
+            query._tables[self._table] = self._count_summary_source()
+        return query
+
+    @api.model
+    def _read_group_having(self, having_domain, query):
+        having = super()._read_group_having(having_domain, query)
+        if not self.env.context.get("complaint_count_summary"):
+            return having
+        # Pending changes can bring a combination to 0: such a group has no complaint, like in a COUNT(*).
+        nonzero = SQL("SUM(%s) <> 0", SQL.identifier(self._table, "summary_count"))
+        return SQL("%s AND %s", having, nonzero) if having else nonzero
+
+    @api.model
+    def _read_group_select(self, aggregate_spec, query):
+        if self.env.context.get("complaint_count_summary") and aggregate_spec in self._count_summary_aggregates:
+            return SQL("COALESCE(SUM(%s), 0)::bigint", SQL.identifier(self._table, "summary_count"))
+        return super()._read_group_select(aggregate_spec, query)
+
+
+class ComplaintComplaint(models.Model):
+    _name = "complaint.complaint"
+    _inherit = ["complaint.complaint", "complaint.count.summary.mixin"]
+
+    def init(self):
+        """Create (or, when its definition changed, rebuild) the count summary and its triggers.
+
+        Before the other ``init()`` of complaints, which may write complaints in SQL (the triggers must be
+        the current ones by then).
+        """
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS %s (version varchar NOT NULL, tz varchar NOT NULL)",
+                SQL.identifier(META_TABLE),
+            )
+        )
+        cr.execute(SQL("SELECT version, tz FROM %s", SQL.identifier(META_TABLE)))
+        row = cr.fetchone()
+        # The trigger function is replaced on every upgrade; the counts are redone when their definition changed.
+        self._count_summary_setup(row[1] if row else None, rebuild=not row or row[0] != SUMMARY_VERSION)
+        return super().init()
+
+    @api.model
+    def _count_summary_default_zone(self):
+        """The main company's working time zone (its working calendar's), else UTC.
+
+        Read in SQL: it runs from ``init()``, while the module's own columns may not exist yet.
+        """
+        self.env.cr.execute(
+            SQL(
+                """SELECT calendar.tz FROM res_company company
+                     JOIN resource_calendar calendar ON calendar.id = company.resource_calendar_id
+                    ORDER BY company.id LIMIT 1"""
+            )
+        )
+        row = self.env.cr.fetchone()
+        return row[0] if row and row[0] in pytz.all_timezones_set else "UTC"
+
+    @api.model
+    def _count_summary_rebuild(self, zone=None):
+        """Recreate the summary and count every complaint again (a few seconds per million complaints).
+
+        :param zone: time zone of the month buckets (the users' time zone: the summary answers reads
+            in that zone only); default: the one in use, else the main company's working time zone.
+        Safe while users work: it runs in one transaction, like any other.
+        """
+        self._count_summary_setup(zone or self._count_summary_zone(), rebuild=True)
+
+    @api.model
+    def _count_summary_setup(self, zone=None, rebuild=False):
+        """Create or replace the trigger function and triggers; with ``rebuild``, also the tables and counts."""
+        zone = zone or self._count_summary_default_zone()
+        if zone not in pytz.all_timezones_set:
+            raise ValueError(f"Unknown time zone {zone!r}")
+        cr = self.env.cr
+        table = self._table
+        columns = ", ".join(f"{name} {sql_type} NOT NULL" for name, (sql_type, _null) in DIMENSIONS.items())
+        names = ", ".join(DIMENSIONS)
+        zone_literal = "'" + zone.replace("'", "''") + "'"
+
+        def values(alias):
+            # The dimension values of the rows of ``alias`` (a transition table or the complaints).
+            return ", ".join(
+                f"COALESCE({_month_bucket(f'{alias}.{name}', zone_literal)}, {null}) AS {name}"
+                if name == DATE_DIMENSION
+                else f"COALESCE({alias}.{name}, {null}) AS {name}"
+                for name, (_type, null) in DIMENSIONS.items()
+            )
+
+        group = ", ".join(str(position) for position in range(1, len(DIMENSIONS) + 1))
+        # Everything below is built from the constants above and a checked time-zone name.
+        tables = [
+            f"DROP TABLE IF EXISTS {SUMMARY_TABLE}, {DELTA_TABLE}",
+            f"CREATE TABLE {SUMMARY_TABLE} ({columns}, summary_count bigint NOT NULL)",
+            f"CREATE UNIQUE INDEX {SUMMARY_TABLE}_dimensions ON {SUMMARY_TABLE} ({names})",
+            f"CREATE TABLE {DELTA_TABLE} ({columns}, summary_count bigint NOT NULL)",
+        ]
+        triggers = [
+            f"""CREATE OR REPLACE FUNCTION {TRIGGER_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $body$
+                BEGIN
+                    IF TG_OP = 'INSERT' THEN
+                        INSERT INTO {DELTA_TABLE} ({names}, summary_count)
+                             SELECT {values("r")}, count(*) FROM new_rows r GROUP BY {group};
+                    ELSIF TG_OP = 'DELETE' THEN
+                        INSERT INTO {DELTA_TABLE} ({names}, summary_count)
+                             SELECT {values("r")}, -count(*) FROM old_rows r GROUP BY {group};
+                    ELSE
+                        INSERT INTO {DELTA_TABLE} ({names}, summary_count)
+                             SELECT {names}, sum(n) FROM (
+                                    SELECT {values("r")}, -1 AS n FROM old_rows r
+                                    UNION ALL SELECT {values("r")}, 1 AS n FROM new_rows r
+                                  ) AS changes
+                           GROUP BY {group} HAVING sum(n) <> 0;
+                    END IF;
+                    RETURN NULL;
+                END
+            $body$""",
+            f"DROP TRIGGER IF EXISTS {TRIGGER_FUNCTION}_insert ON {table}",
+            f"DROP TRIGGER IF EXISTS {TRIGGER_FUNCTION}_update ON {table}",
+            f"DROP TRIGGER IF EXISTS {TRIGGER_FUNCTION}_delete ON {table}",
+            f"""CREATE TRIGGER {TRIGGER_FUNCTION}_insert AFTER INSERT ON {table}
+                REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {TRIGGER_FUNCTION}()""",
+            f"""CREATE TRIGGER {TRIGGER_FUNCTION}_update AFTER UPDATE ON {table}
+                REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+                FOR EACH STATEMENT EXECUTE FUNCTION {TRIGGER_FUNCTION}()""",
+            f"""CREATE TRIGGER {TRIGGER_FUNCTION}_delete AFTER DELETE ON {table}
+                REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION {TRIGGER_FUNCTION}()""",
+        ]
+        counts = [
+            f"""INSERT INTO {SUMMARY_TABLE} ({names}, summary_count)
+                     SELECT {values("c")}, count(*) FROM {table} c GROUP BY {group}""",
+            f"DELETE FROM {META_TABLE}",
+        ]
+        for statement in (tables + triggers + counts) if rebuild else triggers:
+            cr.execute(statement)  # pylint: disable=sql-injection
+        if rebuild:
+            cr.execute(
+                SQL("INSERT INTO %s (version, tz) VALUES (%s, %s)", SQL.identifier(META_TABLE), SUMMARY_VERSION, zone)
+            )
+            cr.execute(SQL("ANALYZE %s", SQL.identifier(SUMMARY_TABLE)))
+            _logger.info("Complaint count summary built in time zone %s", zone)
+
+    @api.model
+    def _cron_fold_count_summary(self):
+        """Add the pending count changes into the summary (scheduled job)."""
+        names = SQL(", ").join(SQL.identifier(name) for name in DIMENSIONS)
+        self.env.cr.execute(
+            SQL(
+                """WITH moved AS (DELETE FROM %(delta)s RETURNING *)
+                   INSERT INTO %(summary)s AS summary (%(names)s, summary_count)
+                        SELECT %(names)s, sum(summary_count) FROM moved GROUP BY %(names)s
+                   ON CONFLICT (%(names)s) DO UPDATE
+                          SET summary_count = summary.summary_count + EXCLUDED.summary_count""",
+                delta=SQL.identifier(DELTA_TABLE),
+                summary=SQL.identifier(SUMMARY_TABLE),
+                names=names,
+            )
+        )
+        folded = self.env.cr.rowcount
+        self.env.cr.execute(SQL("DELETE FROM %s WHERE summary_count = 0", SQL.identifier(SUMMARY_TABLE)))
+        _logger.info("Complaint count summary: %s combinations updated", folded)
+        return folded
+
+    @api.model
+    def _count_summary_mismatches(self):
+        """The combinations whose summary count differs from a count of the complaints (should be none).
+
+        For checks and tests: ``[(dimension values..., summary count, real count)]``.
+        """
+        names = ", ".join(DIMENSIONS)
+        # By position: a name in GROUP BY would be the column of the table, not the COALESCE of it.
+        group = ", ".join(str(position) for position in range(1, len(DIMENSIONS) + 1))
+        source = self._count_summary_rows().code  # no parameters in it
+        zone_literal = "'" + self._count_summary_zone().replace("'", "''") + "'"
+        real = ", ".join(
+            f"COALESCE({_month_bucket(f'c.{name}', zone_literal)}, {null}) AS {name}"
+            if name == DATE_DIMENSION
+            else f"COALESCE(c.{name}, {null}) AS {name}"
+            for name, (_type, null) in DIMENSIONS.items()
+        )
+        stored = ", ".join(
+            f"COALESCE(s.{name}, {null}) AS {name}" if null != "FALSE" else f"s.{name}"
+            for name, (_type, null) in DIMENSIONS.items()
+        )
+        self.env.flush_all()
+        self.env.cr.execute(  # pylint: disable=sql-injection
+            f"""SELECT {names}, coalesce(stored.n, 0), coalesce(counted.n, 0)
+                  FROM (SELECT {stored}, sum(s.summary_count) AS n FROM {source} s GROUP BY {group}) stored
+             FULL JOIN (SELECT {real}, count(*) AS n FROM {self._table} c GROUP BY {group}) counted
+                 USING ({names})
+                 WHERE coalesce(stored.n, 0) <> coalesce(counted.n, 0)"""
+        )
+        return self.env.cr.fetchall()
