@@ -259,7 +259,7 @@ class ComplaintComplaint(models.Model):
         if self.is_done or self.is_paused or not self.active:
             return []
         fired = set(self.sudo().escalation_log_ids.level_id.ids)
-        calendar = self.policy_id.sudo().calendar_id
+        calendar = self._working_calendar()
         schedule = []
         for target, (deadline_field, flag, _extra, _hours) in TARGETS.items():
             deadline = self[deadline_field]
@@ -313,6 +313,16 @@ class ComplaintComplaint(models.Model):
         self._resume()
         return True
 
+    def _working_calendar(self):
+        """The calendar this complaint's working time is counted on: its time policy's (empty there:
+        round-the-clock hours, as its deadlines), else, without a policy, its company's.
+
+        Deadlines, pauses, extensions and the reports' working-time durations all count on it.
+        """
+        self.ensure_one()
+        policy = self.policy_id.sudo()
+        return policy.calendar_id if policy else self.company_id.sudo().resource_calendar_id
+
     def _resume(self):
         now = fields.Datetime.now()
         times = WorkingTimes()
@@ -320,7 +330,7 @@ class ComplaintComplaint(models.Model):
         open_pause = {pause.complaint_id.id: pause for pause in pauses}
         notes = {}
         for complaint in self:
-            working = times[complaint.policy_id.sudo().calendar_id]
+            working = times[complaint._working_calendar()]
             hours = working.hours_between(complaint.date_paused, now)
             vals = {"is_paused": False, "date_paused": False, "paused_hours": complaint.paused_hours + hours}
             for target, (deadline_field, _flag, extra_field, _hours) in TARGETS.items():
@@ -351,7 +361,7 @@ class ComplaintComplaint(models.Model):
             complaint._write_timeliness(
                 {
                     extra_field: complaint.sudo()[extra_field] + hours,
-                    deadline_field: deadline and times[complaint.policy_id.sudo().calendar_id].plan(deadline, hours),
+                    deadline_field: deadline and times[complaint._working_calendar()].plan(deadline, hours),
                 }
             )
         label = dict(self.env["complaint.extension"]._fields["target"]._description_selection(self.env))[target]

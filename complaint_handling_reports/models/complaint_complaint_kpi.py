@@ -18,9 +18,9 @@ DURATIONS = {
 class ComplaintComplaint(models.Model):
     """Working time taken to acknowledge, respond to and resolve a complaint, stored for reporting.
 
-    Counted on the working calendar of the complaint's time policy (else its company's), public
-    holidays excluded, minus the time the clock was paused waiting for the complainant: the same
-    clock as the deadlines.
+    Counted on the complaint's working calendar (``_working_calendar``: its time policy's, else its
+    company's), public holidays excluded, minus the time the clock was paused waiting for the
+    complainant: the same clock as the deadlines.
     """
 
     _inherit = "complaint.complaint"
@@ -105,8 +105,7 @@ class ComplaintComplaint(models.Model):
         times = WorkingTimes()
         by_calendar = defaultdict(list)
         for complaint in pending:
-            calendar = complaint.policy_id.sudo().calendar_id or complaint.company_id.sudo().resource_calendar_id
-            by_calendar[calendar].append(complaint)
+            by_calendar[complaint._working_calendar()].append(complaint)
         for calendar, complaints in by_calendar.items():
             working = times[calendar]
             complaints.sort(key=lambda c: c.date_received)  # the calendar's intervals loaded window after window
@@ -161,7 +160,7 @@ class ComplaintComplaint(models.Model):
         for complaint in complaints:
             rng = random.Random(seeds[complaint.id])  # noqa: S311 - demo dates, not security
             start = complaint.date_received
-            working = times[complaint.policy_id.calendar_id or complaint.company_id.resource_calendar_id]
+            working = times[complaint._working_calendar()]
             history = steps_of[complaint.id]
             offsets = complaint._demo_step_offsets(history, rng, working, now)
             dates = [start] + [working.plan(start, offset) or start for offset in offsets[1:]]

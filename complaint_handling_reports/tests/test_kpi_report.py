@@ -102,6 +102,19 @@ class TestKpiReport(KpiCase):
         self._advance_at("2026-03-16 09:30:00", complaint, "acknowledged")  # Monday
         self.assertAlmostEqual(complaint.ack_working_hours, 1.5)
 
+    def test_policy_without_calendar_counts_round_the_clock(self):
+        """The durations use the deadlines' clock: a policy without a calendar counts every hour (not the company's)."""
+        self.policy.calendar_id = False
+        complaint = self._complaint_at("2026-03-13 17:30:00")  # a Friday, after hours
+        self.assertEqual(complaint._working_calendar(), self.env["resource.calendar"])
+        self.assertEqual(str(complaint.date_ack_deadline), "2026-03-14 01:30:00", "8 h round the clock")
+        self._advance_at("2026-03-16 09:30:00", complaint, "acknowledged")  # Monday
+        self.assertAlmostEqual(complaint.ack_working_hours, 64.0)
+        no_policy = self._complaint_at("2026-03-13 17:30:00")
+        self.policy.active = False
+        no_policy.policy_id = False
+        self.assertEqual(no_policy._working_calendar(), self.company.resource_calendar_id, "no policy: the company's")
+
     def test_working_hours_skip_the_public_holiday(self):
         complaint = self._complaint_at("2026-03-06 16:00:00")  # Friday
         self._advance_at("2026-03-10 10:00:00", complaint, "acknowledged")  # Tuesday, Monday is a holiday
