@@ -75,6 +75,21 @@ def _month_bucket(column, zone):
     return f"timezone('UTC', timezone({zone}, date_trunc('month', timezone({zone}, timezone('UTC', {column})))))"
 
 
+# GROUP BY the dimensions by position: by name it would be the table's column, not the COALESCE of it.
+GROUP_BY_DIMENSIONS = ", ".join(str(position) for position in range(1, len(DIMENSIONS) + 1))
+
+
+def _dimension_values(alias, zone):
+    """SQL (text) of the dimension values, as the summary stores them, of the complaint rows of ``alias``."""
+    zone_literal = "'" + zone.replace("'", "''") + "'"
+    return ", ".join(
+        f"COALESCE({_month_bucket(f'{alias}.{name}', zone_literal)}, {null}) AS {name}"
+        if name == DATE_DIMENSION
+        else f"COALESCE({alias}.{name}, {null}) AS {name}"
+        for name, (_type, null) in DIMENSIONS.items()
+    )
+
+
 def drop_count_summary(cr):
     """Drop the summary tables, the triggers (with the complaints table, or here) and their function."""
     cr.execute(  # pylint: disable=sql-injection
@@ -328,18 +343,11 @@ class ComplaintComplaint(models.Model):
         table = self._table
         columns = ", ".join(f"{name} {sql_type} NOT NULL" for name, (sql_type, _null) in DIMENSIONS.items())
         names = ", ".join(DIMENSIONS)
-        zone_literal = "'" + zone.replace("'", "''") + "'"
+        group = GROUP_BY_DIMENSIONS
 
-        def values(alias):
-            # The dimension values of the rows of ``alias`` (a transition table or the complaints).
-            return ", ".join(
-                f"COALESCE({_month_bucket(f'{alias}.{name}', zone_literal)}, {null}) AS {name}"
-                if name == DATE_DIMENSION
-                else f"COALESCE({alias}.{name}, {null}) AS {name}"
-                for name, (_type, null) in DIMENSIONS.items()
-            )
+        def values(alias):  # of a transition table or of the complaints
+            return _dimension_values(alias, zone)
 
-        group = ", ".join(str(position) for position in range(1, len(DIMENSIONS) + 1))
         # Everything below is built from the constants above and a checked time-zone name.
         tables = [
             f"DROP TABLE IF EXISTS {SUMMARY_TABLE}, {DELTA_TABLE}",
@@ -420,25 +428,14 @@ class ComplaintComplaint(models.Model):
         For checks and tests: ``[(dimension values..., summary count, real count)]``.
         """
         names = ", ".join(DIMENSIONS)
-        # By position: a name in GROUP BY would be the column of the table, not the COALESCE of it.
-        group = ", ".join(str(position) for position in range(1, len(DIMENSIONS) + 1))
-        source = self._count_summary_rows().code  # no parameters in it
-        zone_literal = "'" + self._count_summary_zone().replace("'", "''") + "'"
-        real = ", ".join(
-            f"COALESCE({_month_bucket(f'c.{name}', zone_literal)}, {null}) AS {name}"
-            if name == DATE_DIMENSION
-            else f"COALESCE(c.{name}, {null}) AS {name}"
-            for name, (_type, null) in DIMENSIONS.items()
-        )
-        stored = ", ".join(
-            f"COALESCE(s.{name}, {null}) AS {name}" if null != "FALSE" else f"s.{name}"
-            for name, (_type, null) in DIMENSIONS.items()
-        )
+        real = _dimension_values("c", self._count_summary_zone())
         self.env.flush_all()
         self.env.cr.execute(  # pylint: disable=sql-injection
             f"""SELECT {names}, coalesce(stored.n, 0), coalesce(counted.n, 0)
-                  FROM (SELECT {stored}, sum(s.summary_count) AS n FROM {source} s GROUP BY {group}) stored
-             FULL JOIN (SELECT {real}, count(*) AS n FROM {self._table} c GROUP BY {group}) counted
+                  FROM (SELECT {names}, sum(summary_count) AS n
+                          FROM (SELECT * FROM {SUMMARY_TABLE} UNION ALL SELECT * FROM {DELTA_TABLE}) s
+                         GROUP BY {names}) stored
+             FULL JOIN (SELECT {real}, count(*) AS n FROM {self._table} c GROUP BY {GROUP_BY_DIMENSIONS}) counted
                  USING ({names})
                  WHERE coalesce(stored.n, 0) <> coalesce(counted.n, 0)"""
         )

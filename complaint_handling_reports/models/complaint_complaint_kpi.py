@@ -15,6 +15,17 @@ DURATIONS = {
 }
 
 
+# What the working-time clock of a complaint depends on, besides its two dates.
+CLOCK_DEPENDS = (
+    "policy_id",
+    "company_id",
+    "is_paused",
+    "paused_hours",
+    "pause_ids.date_start",
+    "pause_ids.date_end",
+)
+
+
 class ComplaintComplaint(models.Model):
     """Working time taken to acknowledge, respond to and resolve a complaint, stored for reporting.
 
@@ -52,42 +63,15 @@ class ComplaintComplaint(models.Model):
 
     # One compute per duration: a transition sets one date, so only its duration is counted again (and a
     # reopening, which clears the closing date, loads no calendar at all).
-    @api.depends(
-        "date_received",
-        "date_acknowledged",
-        "policy_id",
-        "company_id",
-        "is_paused",
-        "paused_hours",
-        "pause_ids.date_start",
-        "pause_ids.date_end",
-    )
+    @api.depends("date_received", "date_acknowledged", *CLOCK_DEPENDS)
     def _compute_ack_working_hours(self):
         self._compute_working_hours("ack_working_hours")
 
-    @api.depends(
-        "date_received",
-        "date_first_response",
-        "policy_id",
-        "company_id",
-        "is_paused",
-        "paused_hours",
-        "pause_ids.date_start",
-        "pause_ids.date_end",
-    )
+    @api.depends("date_received", "date_first_response", *CLOCK_DEPENDS)
     def _compute_response_working_hours(self):
         self._compute_working_hours("response_working_hours")
 
-    @api.depends(
-        "date_received",
-        "date_closed",
-        "policy_id",
-        "company_id",
-        "is_paused",
-        "paused_hours",
-        "pause_ids.date_start",
-        "pause_ids.date_end",
-    )
+    @api.depends("date_received", "date_closed", *CLOCK_DEPENDS)
     def _compute_resolution_working_hours(self):
         self._compute_working_hours("resolution_working_hours")
 
