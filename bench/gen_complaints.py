@@ -5,7 +5,7 @@ Run it from the repository's root on a database with ``complaint_handling`` inst
 
     .venv/bin/python bench/gen_complaints.py -c .run/odoo.conf -d <database> -n 1000000
 
-What it adds, all with ``INSERT ... SELECT generate_series`` (commits; nothing goes through the ORM):
+What it adds (commits), by ``INSERT ... SELECT generate_series`` but for the contacts and the flags:
 
 - 2,000 contacts with e-mail addresses (names from 50 first and 40 last names);
 - ``n`` complaints received over the last 1,000 days, in every state (old ones mostly closed,
@@ -18,6 +18,7 @@ What it adds, all with ``INSERT ... SELECT generate_series`` (commits; nothing g
   decision for the complaints that reached one;
 - ``n`` helpdesk_mgmt tickets over the same contacts, dates, teams and categories, in every stage,
   numbered from their sequence, with an SLA line (helpdesk_mgmt_sla) on the open ones;
+- the recurring-problem flags, by the daily job (with ``complaint_handling_reports``);
 - ``VACUUM ANALYZE`` of the tables (as autovacuum would do: statistics and visibility map).
 
 ``--no-tickets`` skips the tickets (helpdesk_mgmt not installed). Random but reproducible (seeded).
@@ -462,6 +463,13 @@ def main():
         _complaints(env, args.n, partners)
         cr.commit()
         print(f"{args.n} complaints with history and decisions: {time.perf_counter() - started:.1f} s")
+        if hasattr(env["complaint.complaint"], "_cron_refresh_recurring"):
+            # The recurring-problem flags as the daily job keeps them on a live database (the refresh after
+            # a create or write relies on them).
+            started = time.perf_counter()
+            env["complaint.complaint"]._cron_refresh_recurring()
+            cr.commit()
+            print(f"recurring-problem flags (the daily job): {time.perf_counter() - started:.1f} s")
         if not args.no_tickets and "helpdesk.ticket" in env:
             started = time.perf_counter()
             _tickets(env, partners)

@@ -16,7 +16,8 @@ if psql -d "$DB" -Atc "select 1 from ir_module_module limit 1" >/dev/null 2>&1; 
 else
     say "Creating the database '$DB' with demo data (a few minutes)"
     # Vietnamese is loaded beside English: the public pages and the reports are translated (/vi/complaint).
-    "${odoo[@]}" -i "$ERP_ADDONS,$OUR_ADDONS" --load-language=vi_VN --stop-after-init --log-level=warn
+    # English comes first: Odoo makes the first language given the default of contacts and the company.
+    "${odoo[@]}" -i "$ERP_ADDONS,$OUR_ADDONS" --load-language=en_US,vi_VN --stop-after-init --log-level=warn
 fi
 
 cat <<MSG

@@ -23,6 +23,8 @@ RECURRING_TRIGGER_FIELDS = {
     "active",
 }
 DIMENSIONS = tuple(RECURRING_DIMENSIONS)
+# Complaint fields the detection reads from the database.
+RECURRING_READ_FIELDS = [*RECURRING_TRIGGER_FIELDS, "state", "is_recurring", "recurring_keys"]
 # Columns of the complaint per dimension (each indexed with the date received, see ``init``).
 INDEXED_COLUMNS = {
     "product": "product_id",
@@ -151,15 +153,9 @@ class ComplaintComplaint(models.Model):
             return
         # The size of each cluster now: one grouped query for the complaints shown.
         self.env.flush_all()
-        base, clusters = self._recurring_cluster_queries(
-            fields.Datetime.now(), recurring._recurring_values(), recurring.company_id, threshold=SQL("1")
+        sizes = self._recurring_cluster_sizes(
+            fields.Datetime.now(), recurring._recurring_values(), recurring.company_id
         )
-        sizes = {
-            (company_id, dimension, value_id): count
-            for dimension, company_id, value_id, count in self.env.execute_query(
-                SQL("WITH base AS (%s) %s", base, clusters)
-            )
-        }
         labels = self._recurring_dimension_labels()
         for complaint in recurring:
             reasons = []
@@ -174,7 +170,7 @@ class ComplaintComplaint(models.Model):
                         "%(dimension)s %(value)s: %(count)s complaints",
                         dimension=labels[key],
                         value=record.display_name or "?",
-                        count=sizes.get((complaint.company_id.id, key, record.id), 0),
+                        count=sizes.get((key, complaint.company_id.id, record.id), (0, 0))[0],
                     )
                 )
             complaint.recurring_reason = "; ".join(reasons)
@@ -233,28 +229,67 @@ class ComplaintComplaint(models.Model):
 
         The touched clusters are the values (product, category, root cause, commercial partner) of ``self``
         and ``extra_values`` (the values before a write), in their companies (and ``extra_companies``, the
-        companies before a write). One grouped query counts, within each company's
-        window, the complaints of the touched values only (indexed reads); each complaint sharing a
-        touched value gets those dimensions recomputed, its other dimensions are kept. ``full``: every
-        cluster of every complaint (the daily job, a change of settings). Only the complaints whose
-        dimensions change are updated, in one query.
+        companies before a write). ``self`` gets every dimension recomputed. The other complaints of a
+        touched cluster only change when the cluster may have crossed its company's threshold; the
+        complaints of a cluster that was and stays recurring keep their flags (see
+        ``_recurring_unsettled_clusters``). ``full``: every cluster of every complaint (the daily job, a
+        change of settings). Only the complaints whose dimensions change are updated, in one query.
         """
         if not full and not self:
             return
-        self.env.flush_all()
+        # What the queries read; the other pending writes (e.g. the deadlines of new complaints) stay
+        # pending, so that the flags of ``self`` are written with them below.
+        self.env["res.company"].flush_model(["complaint_recurring_days", "complaint_recurring_threshold"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env["complaint.complaint"].flush_model(RECURRING_READ_FIELDS)
         now = fields.Datetime.now()
-        touched = companies = None
-        if not full:
+        if full:
+            changed = self._recurring_changes_full(now)
+        else:
             touched = self._recurring_values()
             for key, ids in (extra_values or {}).items():
                 touched[key] |= ids
             companies = self.company_id | (extra_companies or self.env["res.company"])
-        base, clusters = self._recurring_cluster_queries(now, touched, companies)
+            changed = self._recurring_changes(now, touched, companies)
+        if not changed:
+            return
+        # A computed system flag: no tracking, no automation rule, allowed on closed complaints too. The
+        # complaints of ``self`` get it as a pending write of the fields (a batch just created writes it
+        # in the same UPDATE as its deadlines), the others in one UPDATE, then the cache forgets them.
+        by_keys = defaultdict(list)
+        for complaint_id in self.ids:
+            if complaint_id in changed:
+                by_keys[changed.pop(complaint_id)].append(complaint_id)
+        for keys, ids in by_keys.items():
+            complaints = self.browse(ids)
+            self._fields["is_recurring"].write(complaints, bool(keys))
+            self._fields["recurring_keys"].write(complaints, keys)
+            complaints.modified(["is_recurring", "recurring_keys"])
+        if not changed:
+            return
+        ids = list(changed)
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE complaint_complaint c
+                   SET is_recurring = v.keys IS NOT NULL, recurring_keys = v.keys
+                  FROM (SELECT unnest(%s::int[]) AS id, unnest(%s::varchar[]) AS keys) v
+                 WHERE c.id = v.id
+                """,
+                ids,
+                [changed[complaint_id] or None for complaint_id in ids],
+            )
+        )
+        self.env["complaint.complaint"].browse(ids).invalidate_recordset(["is_recurring", "recurring_keys"])
+
+    def _recurring_changes_full(self, now):
+        """{complaint id: new keys or False} of every complaint whose keys differ from its clusters now."""
+        base, clusters = self._recurring_cluster_queries(now)
         query = SQL(
             """
             WITH base AS (%(base)s),
             clusters AS (%(clusters)s)
-            SELECT b.id, b.recurring_keys, b.product_id, b.category_id, b.cause_id, b.partner_id,
+            SELECT b.id, b.recurring_keys,
                    array_remove(ARRAY[cp.dimension, cc.dimension, cr.dimension, cpa.dimension], NULL)
               FROM base b
          LEFT JOIN clusters cp
@@ -269,84 +304,181 @@ class ComplaintComplaint(models.Model):
             base=base,
             clusters=clusters,
         )
-        changed = {}
-        seen = set()
+        changed, seen = {}, set()
+        for complaint_id, old_keys, dimensions in self.env.execute_query(query):
+            seen.add(complaint_id)
+            new_keys = ",".join(key for key in DIMENSIONS if key in dimensions) or False
+            if new_keys != (old_keys or False):
+                changed[complaint_id] = new_keys
+        # Outside the window now: no longer recurring.
+        Complaint = self.env["complaint.complaint"].sudo().with_context(active_test=False)
+        for complaint_id in set(Complaint.search([("is_recurring", "=", True)]).ids) - seen:
+            changed[complaint_id] = False
+        return changed
+
+    def _recurring_changes(self, now, touched, companies):
+        """{complaint id: new keys or False} after ``self`` was created or written (``touched``: {dimension:
+        ids} of the clusters concerned, in ``companies``).
+
+        One grouped query counts the touched clusters (indexed reads of the window); a second reads
+        ``self`` and the complaints of the unsettled clusters only, so that a batch of new complaints
+        joining big clusters does not read those clusters' complaints.
+        """
+        sizes = self._recurring_cluster_sizes(now, touched, companies)
+        unsettled = self._recurring_unsettled_clusters(sizes)
+        reread = defaultdict(set)
+        for dimension, _company_id, value_id in unsettled:
+            reread[dimension].add(value_id)
+        window_start = self._recurring_window_start_sql(now)
+        floor = self._recurring_window_floor(now, companies)
+        arms = [SQL("SELECT unnest(%s::int[])", self.ids), *self._recurring_value_arms(reread, floor)]
+        where = SQL("c.company_id = ANY(%s) AND c.id IN (%s)", companies.ids, SQL(" UNION ").join(arms))
+        base = recurring_base_query(window_start, SQL("%s::timestamp", now), where, date_floor=floor)
+        query = SQL(
+            "SELECT b.id, b.company_id, b.recurring_keys, b.product_id, b.category_id, b.cause_id, b.partner_id "
+            "FROM (%s) b",
+            base,
+        )
+        changed, seen = {}, set()
         written = set(self.ids)
-        for complaint_id, old_keys, *values, dimensions in self.env.execute_query(query):
+        for complaint_id, company_id, old_keys, *values in self.env.execute_query(query):
             seen.add(complaint_id)
             old_keys = old_keys or False
-            if full or complaint_id in written:
-                kept = set()
-            else:
-                # Dimensions of untouched values keep their state; the touched ones are recomputed (the
-                # values of the other complaints did not change, only their clusters' sizes).
-                row = dict(zip(DIMENSIONS, values, strict=True))
-                kept = {
-                    key
-                    for key in (old_keys or "").split(",")
-                    if key in RECURRING_DIMENSIONS and not (row[key] and row[key] in touched.get(key, ()))
-                }
-            new_keys = ",".join(key for key in DIMENSIONS if key in kept or key in dimensions) or False
+            old = set((old_keys or "").split(","))
+            new = set()
+            for dimension, value_id in zip(DIMENSIONS, values, strict=True):
+                if not value_id:
+                    continue
+                cluster = (dimension, company_id, value_id)
+                if complaint_id in written or cluster in unsettled:
+                    count, threshold = sizes.get(cluster, (0, 0))
+                    if count and count >= threshold:
+                        new.add(dimension)
+                elif dimension in old:
+                    new.add(dimension)
+            new_keys = ",".join(key for key in DIMENSIONS if key in new) or False
             if new_keys != old_keys:
                 changed[complaint_id] = new_keys
-        # Outside the window or without any value now: no longer recurring (the written complaints and,
-        # for the daily job, every flagged complaint).
-        Complaint = self.env["complaint.complaint"].sudo().with_context(active_test=False)
-        if full:
-            flagged = set(Complaint.search([("is_recurring", "=", True)]).ids)
-        else:
-            flagged = {complaint.id for complaint in self.sudo() if complaint.recurring_keys}
-        for complaint_id in flagged - seen:
-            changed[complaint_id] = False
-        if not changed:
-            return
-        # A computed system flag: one UPDATE for all (no tracking, no automation rule, allowed on closed
-        # complaints too), then the cache forgets the old values.
-        ids = list(changed)
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE complaint_complaint c
-                   SET is_recurring = v.keys IS NOT NULL, recurring_keys = v.keys
-                  FROM (SELECT unnest(%s::int[]) AS id, unnest(%s::varchar[]) AS keys) v
-                 WHERE c.id = v.id
-                """,
-                ids,
-                [changed[complaint_id] or None for complaint_id in ids],
-            )
-        )
-        Complaint.browse(ids).invalidate_recordset(["is_recurring", "recurring_keys"])
+        # Written complaints outside the window or without any value now: no longer recurring.
+        for complaint in self.sudo():
+            if complaint.recurring_keys and complaint.id not in seen:
+                changed[complaint.id] = False
+        return changed
 
-    def _recurring_cluster_queries(self, now, touched=None, companies=None, threshold=None):
-        """(base, clusters) SQL of the recurring detection at ``now``: ``base`` the complaints of each
-        company's window (of ``companies`` and with a ``touched`` value only, when given: {dimension: ids}),
-        ``clusters`` the values with at least ``threshold`` complaints (default: each company's threshold)."""
-        window_start = SQL(
-            "(%s::timestamp - make_interval(days => COALESCE(NULLIF(co.complaint_recurring_days, 0), 90)))", now
-        )
-        floor = self._recurring_window_floor(now, companies)
-        where = None
-        if touched is not None:
-            # One indexed read per dimension ((column, date received) indexes), the complainant through
-            # its contacts; an OR of these conditions would read the whole window instead.
-            arms = [
+    def _recurring_unsettled_clusters(self, sizes):
+        """The clusters of ``sizes`` whose other complaints may have to change.
+
+        Only ``self`` can have joined a cluster: if it has at least its threshold without them, it was
+        recurring before and still is, and its other complaints keep their flags. The others (crossing
+        the threshold, or under it, where stale flags are cleared too) are small: fewer complaints than
+        the threshold besides ``self``.
+        """
+        joined = defaultdict(int)
+        for complaint in self:
+            for dimension, values in complaint._recurring_values().items():
+                for value_id in values:
+                    joined[dimension, complaint.company_id.id, value_id] += 1
+        return {cluster for cluster, (count, threshold) in sizes.items() if count - joined.get(cluster, 0) < threshold}
+
+    def _recurring_cluster_sizes(self, now, touched, companies):
+        """{(dimension, company id, value id): (complaints in the company's window, company's threshold)}
+        of the ``touched`` values ({dimension: ids}) in ``companies``: one query, an indexed read of the
+        window per dimension (the same complaints as ``recurring_base_query``)."""
+        parts = []
+        for dimension, ids in touched.items():
+            if not ids:
+                continue
+            column = SQL.identifier("c", INDEXED_COLUMNS[dimension])
+            # The complainant counts as its commercial entity.
+            value = SQL("p.commercial_partner_id") if dimension == "partner" else column
+            parts.append(
                 SQL(
-                    "SELECT id FROM complaint_complaint WHERE active AND date_received >= %s AND %s = ANY(%s)",
-                    floor,
-                    SQL.identifier(INDEXED_COLUMNS[key]),
-                    SQL("ARRAY(SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s))", sorted(ids))
-                    if key == "partner"
-                    else sorted(ids),
+                    """
+                    SELECT %(dimension)s, c.company_id, %(value)s, count(*), co.threshold
+                      FROM complaint_complaint c
+                      JOIN co ON co.id = c.company_id
+                      %(join)s
+                     WHERE c.active
+                       AND c.state NOT IN %(excluded)s
+                       AND c.date_received >= %(floor)s
+                       AND c.date_received >= co.date_from
+                       AND c.date_received <= %(now)s
+                       AND %(column)s = ANY(%(column_ids)s)
+                       AND %(value)s = ANY(%(ids)s)
+                  GROUP BY c.company_id, %(value)s, co.threshold
+                    """,
+                    dimension=dimension,
+                    value=value,
+                    join=SQL("JOIN res_partner p ON p.id = c.partner_id") if dimension == "partner" else SQL(),
+                    excluded=RECURRING_EXCLUDED_STATES,
+                    floor=self._recurring_window_floor(now, companies),
+                    now=now,
+                    column=column,
+                    column_ids=self._recurring_value_ids_sql(dimension, ids),
+                    ids=sorted(ids),
                 )
-                for key, ids in touched.items()
-                if ids
-            ]
-            where = SQL("c.id IN (%s)", SQL(" UNION ").join(arms)) if arms else SQL("FALSE")
-        if companies is not None:
-            where = SQL("c.company_id = ANY(%s) AND %s", companies.ids, where or SQL("TRUE"))
-        base = recurring_base_query(window_start, SQL("%s::timestamp", now), where, date_floor=floor)
-        threshold = threshold or SQL("GREATEST(COALESCE(co.complaint_recurring_threshold, 3), 2)")
-        return base, recurring_cluster_selects(threshold, values=touched)
+            )
+        if not parts:
+            return {}
+        # The companies' windows and thresholds first (materialized: a join with res_company inside each
+        # dimension's scan would read the window once per company).
+        query = SQL(
+            """
+            WITH co AS MATERIALIZED (
+                SELECT co.id, %(date_from)s AS date_from,
+                       GREATEST(COALESCE(co.complaint_recurring_threshold, 3), 2) AS threshold
+                  FROM res_company co
+                 WHERE co.id = ANY(%(companies)s)
+            )
+            %(parts)s
+            """,
+            date_from=self._recurring_window_start_sql(now),
+            companies=companies.ids,
+            parts=SQL(" UNION ALL ").join(parts),
+        )
+        return {
+            (dimension, company_id, value_id): (count, threshold)
+            for dimension, company_id, value_id, count, threshold in self.env.execute_query(query)
+        }
+
+    @api.model
+    def _recurring_value_ids_sql(self, dimension, ids):
+        """The complaint column values of ``ids`` of ``dimension``: the ids themselves, or for the
+        complainant every contact of these commercial entities."""
+        if dimension == "partner":
+            return SQL("ARRAY(SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s))", sorted(ids))
+        return sorted(ids)
+
+    @api.model
+    def _recurring_value_arms(self, touched, floor):
+        """One indexed read of complaint ids per dimension of ``touched`` ({dimension: ids}), received
+        after ``floor`` ((column, date received) indexes); an OR of these conditions would read the whole
+        window instead."""
+        return [
+            SQL(
+                "SELECT id FROM complaint_complaint WHERE active AND date_received >= %s AND %s = ANY(%s)",
+                floor,
+                SQL.identifier(INDEXED_COLUMNS[key]),
+                self._recurring_value_ids_sql(key, ids),
+            )
+            for key, ids in touched.items()
+            if ids
+        ]
+
+    def _recurring_cluster_queries(self, now):
+        """(base, clusters) SQL of the recurring detection at ``now``: ``base`` the complaints of each
+        company's window, ``clusters`` the values with at least the company's threshold of complaints."""
+        base = recurring_base_query(
+            self._recurring_window_start_sql(now),
+            SQL("%s::timestamp", now),
+            date_floor=self._recurring_window_floor(now),
+        )
+        return base, recurring_cluster_selects(SQL("GREATEST(COALESCE(co.complaint_recurring_threshold, 3), 2)"))
+
+    @api.model
+    def _recurring_window_start_sql(self, now):
+        """SQL: the start of the window of the company ``co`` ending at ``now``."""
+        return SQL("(%s::timestamp - make_interval(days => COALESCE(NULLIF(co.complaint_recurring_days, 0), 90)))", now)
 
     @api.model
     def _recurring_window_floor(self, now, companies=None):

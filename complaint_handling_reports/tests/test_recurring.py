@@ -1,3 +1,4 @@
+import random
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
@@ -178,6 +179,67 @@ class TestRecurring(ComplaintCase):
         self.assertEqual(queries[0], queries[1], "the refresh must not run a query per complaint")
         self.assertLessEqual(queries[1], 6)
         self.assertEqual(Complaint.search_count([("id", "in", big.ids), ("is_recurring", "=", True)]), 12)
+
+    def _disagreements(self, complaints):
+        """{id: keys the daily job would set} of ``complaints`` whose flags differ from a full refresh now."""
+        self.env.flush_all()
+        changes = self.env["complaint.complaint"]._recurring_changes_full(NOW)
+        return {complaint_id: keys for complaint_id, keys in changes.items() if complaint_id in complaints.ids}
+
+    @freeze_time(NOW)
+    def test_joining_a_recurring_cluster_rereads_only_the_new_complaints(self):
+        old = self._complaints([9, 8, 7, 6], product_id=self.kettle.id)
+        self.assertEqual(old.mapped("recurring_keys"), ["product"] * 4)
+        new = self._complaints([1, 1], product_id=self.kettle.id)
+        self.assertEqual(new.mapped("recurring_keys"), ["product"] * 2)
+        now = NOW
+        touched = new._recurring_values()
+        sizes = new._recurring_cluster_sizes(now, touched, self.company)
+        kettle = ("product", self.company.id, self.kettle.id)
+        self.assertEqual(sizes[kettle], (6, 3))
+        # 4 complaints without the new ones, threshold 3: recurring before and after, nothing to reread.
+        self.assertNotIn(kettle, new._recurring_unsettled_clusters(sizes))
+        # Each stranger has one complaint: under the threshold, their clusters are reread (and stay clean).
+        self.assertTrue(all(key[0] == "partner" for key in new._recurring_unsettled_clusters(sizes)))
+        self.assertEqual(self._disagreements(old | new), {})
+
+    @freeze_time(NOW)
+    def test_incremental_refresh_agrees_with_the_daily_job(self):
+        """Random creates and writes: after each, the flags equal what the full refresh computes."""
+        Complaint = self.env["complaint.complaint"]
+        rng = random.Random(10002)
+        products = self.kettle | self.product
+        categories = self.env["complaint.category"].create([{"name": f"Recurring Random {i}"} for i in range(2)])
+        partners = self.contacts | self.customer | self.strangers[:3]
+        complaints = Complaint
+
+        def random_values():
+            return {
+                "product_id": rng.choice([False, *products.ids]),
+                "category_id": rng.choice([False, *categories.ids]),
+                "root_cause_id": rng.choice([False, self.cause.id]),
+                "partner_id": rng.choice(partners.ids),
+                "date_received": NOW - timedelta(days=rng.choice([0, 5, 20, 29, 31, 40])),
+            }
+
+        for step in range(40):
+            operation = rng.choice(["create", "create", "write", "move", "archive", "reject"])
+            if operation == "create" or not complaints:
+                complaints |= Complaint.create(
+                    [{"subject": f"Random {step}", **random_values()} for _i in range(rng.randint(1, 4))]
+                )
+            elif operation == "write":
+                field, value = rng.choice(list(random_values().items()))
+                complaints.filtered("active")[: rng.randint(1, 3)].write({field: value})
+            elif operation == "move":
+                rng.choice(complaints).write(random_values())
+            elif operation == "archive":
+                complaint = rng.choice(complaints)
+                complaint.active = not complaint.active
+            elif complaints.filtered(lambda c: c.active and c.state == "received"):
+                self._advance(rng.choice(complaints.filtered(lambda c: c.active and c.state == "received")), "rejected")
+            self.assertEqual(self._disagreements(complaints), {}, f"step {step}: {operation}")
+        self.assertTrue(any(complaints.mapped("is_recurring")), "the random data must make clusters")
 
     @freeze_time(NOW)
     def test_recurring_problems_list_and_search(self):
