@@ -528,13 +528,14 @@ class ComplaintComplaint(models.Model):
         sentence = self.env._("Escalation %(level)s: complaint %(ref)s, %(target)s %(deadline)s.")
         locale = babel_locale_parse(get_lang(self.env).code)
         zones = {}
+        # In the time zone of the company, which the readers (handler, leader, managers) share.
+        tz_names = {company: company.partner_id.tz or self.env.user.tz or "UTC" for company in self.company_id}
         formatted = {} if formatted is None else formatted
         messages = {}
         for complaint in self:
             deadline = complaint[deadline_field]
             if deadline:
-                # In the time zone of the company, which the readers (handler, leader, managers) share.
-                tz_name = complaint.company_id.partner_id.tz or self.env.user.tz or "UTC"
+                tz_name = tz_names[complaint.company_id]
                 key = (tz_name, locale, deadline)
                 if key not in formatted:
                     if tz_name not in zones:

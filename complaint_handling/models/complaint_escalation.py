@@ -6,6 +6,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
+from odoo.tools.sql import drop_index, make_index_name
 
 from .complaint_promise import TARGETS
 
@@ -134,13 +135,15 @@ class ComplaintEscalationLevel(models.Model):
         return fired
 
     def _log_steps(self, fired, now):
-        """The history lines "Escalation: <level>" (``fired``: ``{level: complaints}``), as ``_log_step``
-        writes them, in one query."""
-        complaint_ids, actions = [], []
+        """The history lines "Escalation: <levels>" (``fired``: ``{level: complaints}``), as ``_log_step``
+        writes them, in one query: one line per complaint naming the levels fired on it in this run (they
+        fire together when a complaint is late for several at once)."""
+        names = defaultdict(list)  # complaint id -> names of the levels fired, in their order
         for level, complaints in fired.items():
-            action = self.env._("Escalation: %(level)s", level=level.name)
-            complaint_ids += complaints._ids
-            actions += [action] * len(complaints)
+            for complaint_id in complaints._ids:
+                names[complaint_id].append(level.name)
+        complaint_ids = list(names)
+        actions = [self.env._("Escalation: %(level)s", level="; ".join(names[cid])) for cid in complaint_ids]
         self.env.cr.execute(
             SQL(
                 """INSERT INTO complaint_step (complaint_id, company_id, date, user_id, action, state_from, state_to,
@@ -269,10 +272,10 @@ class ComplaintEscalationLevel(models.Model):
 
         ``notes``: ``[(level, complaints, recipients)]``, ``recipients(complaint)`` giving the users to tell
         (``None``: the complaint managers of its company);
-        ``messages``: ``{level: {complaint id: body}}``. The chatter notes of all the levels, their recipients
-        and inbox notifications are inserted as ``mail.message`` and ``mail.notification`` would create
-        them, one query per table; recipients who prefer e-mail get one digest per run instead of inbox
-        notifications.
+        ``messages``: ``{level: {complaint id: body}}``. One chatter note per complaint (the levels fired on
+        it in this run share it), its recipients and inbox notifications are inserted as ``mail.message``
+        and ``mail.notification`` would create them, one query per table; recipients who prefer e-mail get
+        one digest per run instead of inbox notifications.
         """
         odoobot = self.env.ref("base.partner_root")
         note_subtype = self.env.ref("mail.mt_note")
@@ -306,7 +309,18 @@ class ComplaintEscalationLevel(models.Model):
                         level,
                     )
                 )
-        ids = [row[0] for row in rows]
+        # One note per complaint: the levels fired on it together (late for several at once) share it, with
+        # the recipients of each.
+        notes_of = {}  # complaint id -> [complaint id, body, message id, users]
+        for complaint_id, body, message_id, users, _level in rows:
+            if complaint_id in notes_of:
+                note = notes_of[complaint_id]
+                note[1] += body
+                note[3] |= users
+            else:
+                notes_of[complaint_id] = [complaint_id, body, message_id, users]
+        grouped = list(notes_of.values())
+        ids = list(notes_of)
         self.env.cr.execute(
             SQL(
                 """INSERT INTO mail_message (model, res_id, record_name, record_alias_domain_id, record_company_id,
@@ -330,8 +344,8 @@ class ComplaintEscalationLevel(models.Model):
                 names=[names[cid] for cid in ids],
                 alias_domains=[alias_domains[cid].id or None for cid in ids],
                 companies=[companies[cid].id or None for cid in ids],
-                bodies=[str(row[1]) for row in rows],
-                message_ids=[row[2] for row in rows],
+                bodies=[str(note[1]) for note in grouped],
+                message_ids=[note[2] for note in grouped],
                 reply_tos=[reply_to.get(cid) or odoobot.email_formatted for cid in ids],
             )
         )
@@ -341,7 +355,7 @@ class ComplaintEscalationLevel(models.Model):
         # rather than fill their inbox), one e-mail per run rather than one per complaint.
         partners_of = {}  # users -> (all their partner ids, those of the inbox users), once per set of recipients
         message_ids, partner_ids, inbox_message_ids, inbox_partner_ids = [], [], [], []
-        for _cid, _body, message_id, users, _level in rows:
+        for _cid, _body, message_id, users in grouped:
             if users not in partners_of:
                 partners_of[users] = (
                     users.partner_id.ids,
@@ -416,7 +430,9 @@ class ComplaintEscalationLog(models.Model):
     _description = "Complaint Escalation Log"
     _order = "date desc, id desc"
 
-    complaint_id = fields.Many2one("complaint.complaint", required=True, index=True, ondelete="cascade")
+    # No index of its own: the unique (complaint, level) index serves the lookups by complaint, and the
+    # escalation job inserts thousands of rows per run.
+    complaint_id = fields.Many2one("complaint.complaint", required=True, ondelete="cascade")
     company_id = fields.Many2one(related="complaint_id.company_id", store=True)
     level_id = fields.Many2one("complaint.escalation.level", required=True, index=True, ondelete="cascade")
     date = fields.Datetime(required=True, default=fields.Datetime.now)
@@ -424,3 +440,8 @@ class ComplaintEscalationLog(models.Model):
     _sql_constraints = [
         ("complaint_level_uniq", "unique (complaint_id, level_id)", "An escalation level fires once per complaint.")
     ]
+
+    def init(self):
+        super().init()
+        # Odoo keeps the index of a field no longer indexed: drop the one earlier versions created.
+        drop_index(self.env.cr, make_index_name(self._table, "complaint_id"), self._table)
