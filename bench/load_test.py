@@ -387,7 +387,9 @@ def main():
     double_steps = int(
         _psql(
             db,
-            "SELECT count(*) FROM (SELECT complaint_id, action FROM complaint_step "
+            # A history line names the levels fired together: "Escalation: <level>; <level>".
+            "SELECT count(*) FROM (SELECT complaint_id, level FROM complaint_step, "
+            "regexp_split_to_table(substring(action FROM 'Escalation: (.*)'), '; ') AS level "
             "WHERE action LIKE 'Escalation:%' GROUP BY 1, 2 HAVING count(*) > 1) d",
         )
     )

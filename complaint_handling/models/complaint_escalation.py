@@ -442,6 +442,7 @@ class ComplaintEscalationLog(models.Model):
     ]
 
     def init(self):
-        super().init()
+        result = super().init()
         # Odoo keeps the index of a field no longer indexed: drop the one earlier versions created.
         drop_index(self.env.cr, make_index_name(self._table, "complaint_id"), self._table)
+        return result

@@ -4,6 +4,7 @@ from odoo import Command
 from odoo.tests import tagged
 
 from .. import uninstall_hook
+from ..models.complaint_count_summary import SUMMARY_VERSION
 from .common import ComplaintCase
 
 ZONE = "Asia/Ho_Chi_Minh"  # UTC+7: a local day starts at 17:00 UTC the day before
@@ -173,5 +174,24 @@ class TestCountSummary(ComplaintCase):
         self.assertEqual(self.env.cr.fetchone()[0], 0)
         self.env.cr.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'complaint_count_summary%%'")
         self.assertEqual(self.env.cr.fetchone()[0], 0)
+        self.env.cr.execute("SELECT count(*) FROM pg_indexes WHERE indexname = 'complaint_complaint_kpi_due_index'")
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
         self.complaints[0].team_id = False
         self.env.flush_all()
+
+    def test_working_hours_columns_dropped(self):
+        """Uninstalling the reports drops the working hours without telling the triggers: complaints still save."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """ALTER TABLE complaint_complaint DROP COLUMN IF EXISTS ack_working_hours CASCADE,
+                   DROP COLUMN IF EXISTS response_working_hours CASCADE,
+                   DROP COLUMN IF EXISTS resolution_working_hours CASCADE"""
+        )
+        self.env.cr.execute(
+            "UPDATE complaint_complaint SET team_id = %s WHERE id IN %s", [self.team_b.id, tuple(self.complaints.ids)]
+        )
+        self.env.cr.execute("DELETE FROM complaint_complaint WHERE id = %s", [self.complaints[0].id])
+        self.env.invalidate_all()
+        # The counts still follow (the hours kept before are stale: the next update rebuilds the summary).
+        self.assertFalse([row for row in self.Complaint._count_summary_mismatches() if "summary_count" in row[-1]])
+        self.assertNotEqual(self.Complaint._count_summary_version(), SUMMARY_VERSION + "+working_hours")

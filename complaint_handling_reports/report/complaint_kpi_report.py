@@ -3,6 +3,14 @@ from odoo.tools import SQL
 from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.complaint_handling.models.complaint_complaint import CHANNELS
+from odoo.addons.complaint_handling.models.complaint_count_summary import (
+    KPI_MEASURES,
+    KPI_SUMMARY_NOW,
+    kpi_due,
+    kpi_late,
+    kpi_measures,
+    kpi_met,
+)
 from odoo.addons.complaint_handling.models.complaint_stage import COMPLAINT_STATES
 
 _lt = LazyTranslate(__name__)
@@ -40,15 +48,18 @@ class ComplaintKpiReport(models.Model):
     measures are 100 (met) or 0 (missed) per complaint and empty when not applicable yet, so that
     their average in a pivot or graph is the percentage of the group.
 
-    Counts (``# Complaints``, Count) grouped and filtered on the complaint's main dimensions are read
-    from the pre-aggregated complaint counts (``complaint.count.summary.mixin``); the other measures
-    depend on the time of the read or on each complaint, so they read the view.
+    Counts (``# Complaints``, Count) and the averages of the timeliness and working-hours measures
+    (``KPI_MEASURES``) grouped and filtered on the complaint's main dimensions are read from the
+    pre-aggregated complaint counts (``complaint.count.summary.mixin``), which keep each measure's sum and
+    number of values as if no deadline had passed, plus the few open complaints that turned late since
+    their deadline without being flagged yet; the other measures read the view.
     """
 
     _name = "complaint.kpi.report"
     _inherit = ["complaint.count.summary.mixin"]
     _description = "Complaint KPI Analysis"
     _count_summary_aggregates = ("__count", "nbr:sum")
+    _count_summary_measures = tuple(KPI_MEASURES)
     _auto = False
     _rec_name = "name"
     _order = "date_received desc, id desc"
@@ -177,29 +188,15 @@ class ComplaintKpiReport(models.Model):
         # Late: flagged by the escalation job, met after the deadline, or not met and past due (not while
         # paused); on time: met and not late. ``now`` is a parameter so that tests can freeze the time.
         # PostgreSQL drops the columns (and the subqueries in them) that a read of the view does not ask for.
+        # The timeliness and the averaged measures are shared with the pre-aggregated counts (complaint_handling).
         now = fields.Datetime.now()
-        ack_late = SQL(
-            """COALESCE((c.ack_breached IS TRUE OR (c.date_acknowledged > c.date_ack_deadline) IS TRUE
-                OR (c.date_acknowledged IS NULL AND NOT c.is_done AND c.is_paused IS NOT TRUE
-                    AND c.date_ack_deadline < %(now)s)), FALSE)""",
-            now=now,
+        ack_late, response_late, resolution_late = (
+            SQL(kpi_late(target, "c.", "%(now)s"), now=now) for target in ("ack", "response", "resolution")
         )
-        response_late = SQL(
-            """COALESCE((c.response_breached IS TRUE OR (c.date_first_response > c.date_response_deadline) IS TRUE
-                OR (c.date_first_response IS NULL AND NOT c.is_done AND c.is_paused IS NOT TRUE
-                    AND c.date_response_deadline < %(now)s)), FALSE)""",
-            now=now,
+        ack_met, response_met, resolution_met = (
+            SQL(kpi_met(target, "c.")) for target in ("ack", "response", "resolution")
         )
-        resolution_late = SQL(
-            """COALESCE((c.state NOT IN ('withdrawn', 'rejected') AND (c.resolution_breached IS TRUE
-                OR (c.date_closed > c.date_deadline) IS TRUE
-                OR (NOT c.is_done AND c.is_paused IS NOT TRUE AND c.date_deadline < %(now)s))), FALSE)""",
-            now=now,
-        )
-        ack_met = SQL("c.date_acknowledged IS NOT NULL")
-        response_met = SQL("c.date_first_response IS NOT NULL")
-        # Resolved means closed: a rejection answers the complaint but resolves nothing ("Resolved on Time").
-        resolution_met = SQL("(c.state = 'closed')")
+        measures = {name: SQL(expression, now=now) for name, expression in kpi_measures("c.", "%(now)s").items()}
         # Escalating needs its kind (internal review or external): the kind stays when the complaint moves on.
         escalated = SQL("(c.escalation_type IS NOT NULL OR c.state = 'escalated')")
         return SQL(
@@ -232,18 +229,18 @@ class ComplaintKpiReport(models.Model):
                 NOT c.is_done AS is_open,
                 c.is_done AS is_done,
                 %(ack_met)s AS is_acknowledged,
-                CASE WHEN %(ack_met)s THEN c.ack_working_hours END AS ack_hours,
-                CASE WHEN %(response_met)s THEN c.response_working_hours END AS first_response_hours,
-                CASE WHEN c.date_closed IS NOT NULL THEN c.resolution_working_hours END AS resolution_hours,
+                %(ack_hours)s AS ack_hours,
+                %(first_response_hours)s AS first_response_hours,
+                %(resolution_hours)s AS resolution_hours,
                 %(ack_met)s AND NOT %(ack_late)s AS ack_on_time,
                 %(ack_late)s AS ack_late,
                 %(response_met)s AND NOT %(response_late)s AS response_on_time,
                 %(response_late)s AS response_late,
                 %(resolution_met)s AND NOT %(resolution_late)s AS resolved_on_time,
                 %(resolution_late)s AS resolution_late,
-                CASE WHEN %(ack_late)s THEN 0.0 WHEN %(ack_met)s THEN 100.0 END AS ack_on_time_pct,
-                CASE WHEN %(response_late)s THEN 0.0 WHEN %(response_met)s THEN 100.0 END AS response_on_time_pct,
-                CASE WHEN %(resolution_late)s THEN 0.0 WHEN %(resolution_met)s THEN 100.0 END AS resolved_on_time_pct,
+                %(ack_on_time_pct)s AS ack_on_time_pct,
+                %(response_on_time_pct)s AS response_on_time_pct,
+                %(resolved_on_time_pct)s AS resolved_on_time_pct,
                 NOT c.is_done AND %(resolution_late)s AS is_overdue,
                 CASE WHEN NOT c.is_done
                      THEN EXTRACT(EPOCH FROM (%(now)s - c.date_received)) / 86400.0 END AS backlog_age_days,
@@ -268,6 +265,7 @@ class ComplaintKpiReport(models.Model):
             response_late=response_late,
             resolution_late=resolution_late,
             escalated=escalated,
+            **measures,
         )
 
     @api.model
@@ -290,13 +288,43 @@ class ComplaintKpiReport(models.Model):
         }
 
     @api.model
-    def _count_summary_source(self):
+    def _count_summary_source(self, measures=()):
         # The report's rows are the active complaints, under the report's names.
+        summary = SQL(
+            """SELECT company_id, confidential, stage_id, state, is_done, NOT is_done AS is_open, team_id,
+                      user_id, category_id, create_uid AS created_by_id, date_received, summary_count%s
+                 FROM %s AS summary_rows WHERE active""",
+            SQL("").join(
+                SQL(", %s", SQL.identifier(f"{name}_{part}")) for name in measures for part in ("sum", "count")
+            ),
+            self._count_summary_rows(measures),
+        )
+        if not measures:
+            return SQL("(%s)", summary)
+        # The summary keeps the measures as if no deadline had passed (late only when flagged): add the
+        # difference for the open complaints past a deadline the escalation job has not flagged yet (found
+        # by the index on their next deadline). Their month is read from their date: the same groups.
+        now = SQL("%s", fields.Datetime.now())
+        at_now = kpi_measures("c.", "%(now)s")
+        at_summary = kpi_measures("c.", KPI_SUMMARY_NOW)
+        differences = SQL("").join(
+            SQL(
+                f""", COALESCE(({at_now[name]})::numeric, 0) - COALESCE(({at_summary[name]})::numeric, 0),
+                     (({at_now[name]}) IS NOT NULL)::int - (({at_summary[name]}) IS NOT NULL)::int""",
+                now=now,
+            )
+            for name in measures
+        )
         return SQL(
-            """(SELECT company_id, confidential, stage_id, state, is_done, NOT is_done AS is_open, team_id,
-                       user_id, category_id, create_uid AS created_by_id, date_received, summary_count
-                  FROM %s AS summary_rows WHERE active)""",
-            self._count_summary_rows(),
+            """(%s UNION ALL
+                SELECT c.company_id, c.confidential IS TRUE, c.stage_id, c.state, c.is_done, NOT c.is_done,
+                       c.team_id, c.user_id, c.category_id, c.create_uid, c.date_received, 0%s
+                  FROM complaint_complaint c
+                 WHERE c.active AND c.is_paused IS NOT TRUE AND %s < %s)""",
+            summary,
+            differences,
+            SQL(kpi_due("c.")),
+            now,
         )
 
     # ------------------------------------------------------------------ summary
