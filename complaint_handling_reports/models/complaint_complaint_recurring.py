@@ -32,6 +32,15 @@ INDEXED_COLUMNS = {
     "cause": "root_cause_id",
     "partner": "partner_id",
 }
+# The company ``co``'s threshold: at least 2 complaints, 3 when not set.
+RECURRING_THRESHOLD_SQL = SQL("GREATEST(COALESCE(co.complaint_recurring_threshold, 3), 2)")
+
+
+def recurring_window_start_sql(now):
+    """SQL: the start of the window of the company ``co`` ending at ``now``."""
+    return SQL("(%s::timestamp - make_interval(days => COALESCE(NULLIF(co.complaint_recurring_days, 0), 90)))", now)
+
+
 # States that do not count: out of scope (not a complaint).
 RECURRING_EXCLUDED_STATES = ("rejected",)
 
@@ -329,7 +338,7 @@ class ComplaintComplaint(models.Model):
         reread = defaultdict(set)
         for dimension, _company_id, value_id in unsettled:
             reread[dimension].add(value_id)
-        window_start = self._recurring_window_start_sql(now)
+        window_start = recurring_window_start_sql(now)
         floor = self._recurring_window_floor(now, companies)
         arms = [SQL("SELECT unnest(%s::int[])", self.ids), *self._recurring_value_arms(reread, floor)]
         where = SQL("c.company_id = ANY(%s) AND c.id IN (%s)", companies.ids, SQL(" UNION ").join(arms))
@@ -426,13 +435,14 @@ class ComplaintComplaint(models.Model):
             """
             WITH co AS MATERIALIZED (
                 SELECT co.id, %(date_from)s AS date_from,
-                       GREATEST(COALESCE(co.complaint_recurring_threshold, 3), 2) AS threshold
+                       %(threshold)s AS threshold
                   FROM res_company co
                  WHERE co.id = ANY(%(companies)s)
             )
             %(parts)s
             """,
-            date_from=self._recurring_window_start_sql(now),
+            date_from=recurring_window_start_sql(now),
+            threshold=RECURRING_THRESHOLD_SQL,
             companies=companies.ids,
             parts=SQL(" UNION ALL ").join(parts),
         )
@@ -469,16 +479,11 @@ class ComplaintComplaint(models.Model):
         """(base, clusters) SQL of the recurring detection at ``now``: ``base`` the complaints of each
         company's window, ``clusters`` the values with at least the company's threshold of complaints."""
         base = recurring_base_query(
-            self._recurring_window_start_sql(now),
+            recurring_window_start_sql(now),
             SQL("%s::timestamp", now),
             date_floor=self._recurring_window_floor(now),
         )
-        return base, recurring_cluster_selects(SQL("GREATEST(COALESCE(co.complaint_recurring_threshold, 3), 2)"))
-
-    @api.model
-    def _recurring_window_start_sql(self, now):
-        """SQL: the start of the window of the company ``co`` ending at ``now``."""
-        return SQL("(%s::timestamp - make_interval(days => COALESCE(NULLIF(co.complaint_recurring_days, 0), 90)))", now)
+        return base, recurring_cluster_selects(RECURRING_THRESHOLD_SQL)
 
     @api.model
     def _recurring_window_floor(self, now, companies=None):
@@ -496,9 +501,7 @@ class ComplaintComplaint(models.Model):
         biggest first. ``threshold`` defaults to each company's setting. One query."""
         where = SQL("c.company_id = ANY(%s)", companies.ids)
         base = recurring_base_query(SQL("%s::timestamp", date_from), SQL("%s::timestamp", date_to), where)
-        threshold_sql = (
-            SQL("%s", threshold) if threshold else SQL("GREATEST(COALESCE(co.complaint_recurring_threshold, 3), 2)")
-        )
+        threshold_sql = SQL("%s", threshold) if threshold else RECURRING_THRESHOLD_SQL
         query = SQL(
             "WITH base AS (%s) %s ORDER BY complaint_count DESC, dimension, value_id %s",
             base,

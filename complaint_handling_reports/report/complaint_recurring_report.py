@@ -1,7 +1,12 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..models.complaint_complaint_recurring import recurring_base_query, recurring_cluster_selects
+from ..models.complaint_complaint_recurring import (
+    RECURRING_THRESHOLD_SQL,
+    recurring_base_query,
+    recurring_cluster_selects,
+    recurring_window_start_sql,
+)
 
 
 class ComplaintRecurringReport(models.Model):
@@ -35,12 +40,8 @@ class ComplaintRecurringReport(models.Model):
     def _table_query(self):
         # ``now`` as a parameter (not PostgreSQL's now()): the same clock as the flags, frozen in tests.
         now = fields.Datetime.now()
-        window_start = SQL(
-            "(%s::timestamp - make_interval(days => COALESCE(NULLIF(co.complaint_recurring_days, 0), 90)))", now
-        )
-        clusters = recurring_cluster_selects(
-            SQL("GREATEST(COALESCE(co.complaint_recurring_threshold, 3), 2)"), details=True
-        )
+        window_start = recurring_window_start_sql(now)
+        clusters = recurring_cluster_selects(RECURRING_THRESHOLD_SQL, details=True)
         return SQL(
             """
             WITH base AS (%(base)s),
