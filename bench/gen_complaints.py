@@ -205,6 +205,13 @@ def _complaints(env, n, partners):
         "padding": sequence.padding,
     }
     params.update(nt=len(params["teams"]), nc=len(params["categories"]), ns=len(params["severities"]))
+    missing = [name for name in ("handlers", "teams", "categories", "severities") if not params[name]]
+    if missing:
+        # They come with the demo data; without them the generator would divide by zero in SQL.
+        raise SystemExit(
+            f"{env.cr.dbname} has no complaint {', '.join(missing)}: install the addons with demo data, "
+            "or create at least one of each, then run the generator again."
+        )
     env.cr.execute("SELECT last_value, is_called FROM " + params["seq"])  # noqa: S608 (our own sequence name)
     last, called = env.cr.fetchone()
     params["start"] = last if called else last - 1
