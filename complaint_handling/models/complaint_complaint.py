@@ -74,7 +74,13 @@ CREATION_LOG_COLUMNS = {
 # Likewise for the creator's subscription (``_subscribe_creator``): the columns of ``mail_followers``.
 FOLLOWER_COLUMNS = {"id", "res_model", "res_id", "partner_id"}
 
+
 # Fields only ``_change_state`` may write; views and other code call the action methods.
+def complaint_display_name(reference, subject):
+    """A complaint's display name from its reference and subject (also used on plain values by batch jobs)."""
+    return f"{reference} - {subject}" if subject else reference
+
+
 PROCESS_FIELDS = {"state", "date_acknowledged", "date_assessed", "date_closed", "reopen_count"}
 
 # The button that enters each state: a card dragged to a stage goes through it, so the drag
@@ -290,7 +296,7 @@ class ComplaintComplaint(models.Model):
     @api.depends("name", "subject")
     def _compute_display_name(self):
         for complaint in self:
-            complaint.display_name = f"{complaint.name} - {complaint.subject}" if complaint.subject else complaint.name
+            complaint.display_name = complaint_display_name(complaint.name, complaint.subject)
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):

@@ -1,4 +1,4 @@
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
 import babel.dates
 import pytz
@@ -11,7 +11,7 @@ from odoo.tools.misc import babel_locale_parse, get_lang
 
 from odoo.addons.base_automation.models.base_automation import WRITE_TRIGGERS
 
-from .complaint_complaint import PROCESS_FIELDS
+from .complaint_complaint import PROCESS_FIELDS, complaint_display_name
 from .working_time import WorkingTimes as BaseWorkingTimes
 
 # Written by the timeliness logic only (pause, resume, extension, breach marking).
@@ -38,6 +38,11 @@ TARGETS = {
 # States that communicate a first response to the complainant (a decision, or the reasoned rejection).
 RESPONSE_STATES = ("decision_communicated", "rejected")
 ESCALATION_BATCH = 2000  # complaints per batch: one transaction, its rows locked for a second or two
+# What the escalation levels write about a complaint (messages, activities, notes), as plain values.
+EscalationFacts = namedtuple(
+    "EscalationFacts",
+    "name display_name company_id user_id team_leader_id date_ack_deadline date_response_deadline date_deadline",
+)
 
 
 class WorkingTimes(BaseWorkingTimes):
@@ -231,6 +236,22 @@ class ComplaintComplaint(models.Model):
             self.browse(ids)._write_timeliness(dict.fromkeys(sorted(complaint_flags), True))
         return newly
 
+    def _escalation_fired_levels(self):
+        """``{complaint id: ids of the levels already fired on it}``, for a batch of the escalation job.
+
+        One query on the log's unique (complaint, level) index, instead of walking each complaint's
+        escalation log through the ORM.
+        """
+        self.env["complaint.escalation.log"].flush_model(["complaint_id", "level_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT complaint_id, array_agg(level_id) FROM complaint_escalation_log
+                    WHERE complaint_id = ANY(%s) GROUP BY complaint_id""",
+                list(self.ids),
+            )
+        )
+        return {complaint_id: set(level_ids) for complaint_id, level_ids in rows}
+
     def _breaches_due(self, now):
         """``{target: complaints}`` whose ``target`` is missed at ``now`` and not flagged yet (nothing written)."""
         newly = defaultdict(list)
@@ -253,12 +274,17 @@ class ComplaintComplaint(models.Model):
                     newly[target].append(complaint.id)
         return {target: self.browse(ids) for target, ids in newly.items()}
 
-    def _escalation_schedule(self, levels, times):
-        """(target, level or False, moment) still to come for this complaint: levels not fired yet and breaches."""
+    def _escalation_schedule(self, levels, times, fired=None):
+        """(target, level or False, moment) still to come for this complaint: levels not fired yet and breaches.
+
+        ``fired``: the ids of the levels already fired on it, when the caller read them for a whole batch
+        (:meth:`_escalation_fired_levels`); otherwise read from its escalation log.
+        """
         self.ensure_one()
         if self.is_done or self.is_paused or not self.active:
             return []
-        fired = set(self.sudo().escalation_log_ids.level_id.ids)
+        if fired is None:
+            fired = set(self.sudo().escalation_log_ids.level_id.ids)
         calendar = self._working_calendar()
         schedule = []
         for target, (deadline_field, flag, _extra, _hours) in TARGETS.items():
@@ -455,11 +481,13 @@ class ComplaintComplaint(models.Model):
         newly = self._mark_breaches(now) if by_orm else self._breaches_due(now)
         flagged = {target: set(complaints.ids) for target, complaints in newly.items()}
         times = WorkingTimes()
+        fired_levels = self._escalation_fired_levels()
         due = defaultdict(list)
         next_dates = []
         for complaint in self:
             upcoming = []
-            for target, level, moment in complaint._escalation_schedule(levels, times):
+            fired = fired_levels.get(complaint.id, set())
+            for target, level, moment in complaint._escalation_schedule(levels, times, fired):
                 if level and moment and moment <= now:
                     due[level].append(complaint.id)
                 elif moment and (level or complaint.id not in flagged.get(target, ())):
@@ -512,28 +540,55 @@ class ComplaintComplaint(models.Model):
         )
         return any(not rule.trigger_field_ids or flags & set(rule.trigger_field_ids.mapped("name")) for rule in rules)
 
+    def _escalation_facts(self):
+        """``{complaint id: EscalationFacts}``: what the escalation levels write about these complaints.
+
+        Read in one query: a run fires levels on thousands of complaints, and the ORM's access to a
+        record's fields, one complaint at a time, would cost more than the rest of the work.
+        """
+        self.flush_recordset(["name", "subject", "company_id", "user_id", "team_id"] + [t[0] for t in TARGETS.values()])
+        self.env["complaint.team"].flush_model(["leader_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT c.id, c.name, c.subject, c.company_id, c.user_id, t.leader_id,
+                          c.date_ack_deadline, c.date_response_deadline, c.date_deadline
+                     FROM complaint_complaint c
+                LEFT JOIN complaint_team t ON t.id = c.team_id
+                    WHERE c.id = ANY(%s)""",
+                list(self._ids),
+            )
+        )
+        return {
+            cid: EscalationFacts(name, complaint_display_name(name, subject), company, user, leader, *deadlines)
+            for cid, name, subject, company, user, leader, *deadlines in rows
+        }
+
     def _escalation_message(self, level):
         self.ensure_one()
         return self._escalation_messages(level)[self.id]
 
-    def _escalation_messages(self, level, formatted=None):
+    def _escalation_messages(self, level, formatted=None, facts=None):
         """``{complaint id: message}`` of ``level`` for these complaints.
 
         Built for thousands at once: the language, the time zones and the sentence are looked up
         once, not per complaint, and each deadline is formatted once per time zone; ``formatted``
-        (``{(time zone, deadline): text}``) shares that work between the levels of one run.
+        (``{(time zone, deadline): text}``) shares that work between the levels of one run, ``facts``
+        (:meth:`_escalation_facts`) the complaints' values.
         """
+        facts = self._escalation_facts() if facts is None else facts
         deadline_field = TARGETS[level.target][0]
         target = self._fields[deadline_field].get_description(self.env)["string"]
         sentence = self.env._("Escalation %(level)s: complaint %(ref)s, %(target)s %(deadline)s.")
         locale = babel_locale_parse(get_lang(self.env).code)
         zones = {}
         # In the time zone of the company, which the readers (handler, leader, managers) share.
-        tz_names = {company: company.partner_id.tz or self.env.user.tz or "UTC" for company in self.company_id}
+        companies = self.env["res.company"].browse({facts[cid].company_id for cid in self._ids})
+        tz_names = {company.id: company.partner_id.tz or self.env.user.tz or "UTC" for company in companies}
         formatted = {} if formatted is None else formatted
         messages = {}
-        for complaint in self:
-            deadline = complaint[deadline_field]
+        for complaint_id in self._ids:
+            complaint = facts[complaint_id]
+            deadline = getattr(complaint, deadline_field)
             if deadline:
                 tz_name = tz_names[complaint.company_id]
                 key = (tz_name, locale, deadline)
@@ -546,7 +601,7 @@ class ComplaintComplaint(models.Model):
                     local = pytz.utc.localize(deadline).astimezone(zones[tz_name])
                     formatted[key] = babel.dates.format_datetime(local, "short", locale=locale)
                 deadline = formatted[key]
-            messages[complaint.id] = Markup("<p>%s</p>") % (
+            messages[complaint_id] = Markup("<p>%s</p>") % (
                 sentence % {"level": level.name, "ref": complaint.name, "target": target, "deadline": deadline or ""}
             )
         return messages

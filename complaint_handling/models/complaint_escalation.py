@@ -122,15 +122,16 @@ class ComplaintEscalationLevel(models.Model):
                 fired[level] = complaints.browse(ids)
         if not fired:
             return fired
+        facts = complaints._escalation_facts()
         formatted = {}  # deadlines formatted once for all the levels
-        messages = {level: fired[level]._escalation_messages(level, formatted) for level in fired}
+        messages = {level: fired[level]._escalation_messages(level, formatted, facts) for level in fired}
         # Each action does its own part and says which chatter notes to post; the notes of all the
         # levels are posted together.
         notes = []
         for level, fired_complaints in fired.items():
-            notes += getattr(level, f"_fire_{level.action}")(fired_complaints, messages[level], now)
+            notes += getattr(level, f"_fire_{level.action}")(fired_complaints, messages[level], now, facts)
         if notes:
-            self._notify(notes, messages, now)
+            self._notify(notes, messages, now, facts)
         self._log_steps(fired, now)
         return fired
 
@@ -163,10 +164,11 @@ class ComplaintEscalationLevel(models.Model):
         self.env["complaint.step"].invalidate_model()
         self.env["complaint.complaint"].browse(complaint_ids).invalidate_recordset(["step_ids"])
 
-    def _fire_activity_for_handler(self, complaints, messages, now):
+    def _fire_activity_for_handler(self, complaints, messages, now, facts):
         """A to-do for each complaint's handler (or its team leader); the managers are told of those with neither.
 
-        Returns the chatter notes to post, as ``_notify`` takes them.
+        ``facts``: the complaints' :meth:`~complaint.complaint._escalation_facts`. Returns the chatter notes
+        to post, as ``_notify`` takes them.
         """
         self.ensure_one()
         todo = self.env.ref("mail.mail_activity_data_todo")
@@ -179,14 +181,21 @@ class ComplaintEscalationLevel(models.Model):
         timezones = {}
         days = {}  # (time zone, deadline) -> the deadline's day there, as ``fields.Date.context_today`` gives it
         rows = []
-        without_handler = complaints.browse()
-        for complaint in complaints:
-            user = complaint.user_id or complaint.team_id.leader_id
-            if not user:
-                without_handler |= complaint
-                continue
-            deadline = complaint[deadline_field]
-            tz_name = context_tz or user.tz
+        without_handler = []
+        assignee_ids = {}  # complaint id -> its handler, else its team leader
+        for complaint_id in complaints._ids:
+            complaint = facts[complaint_id]
+            if complaint.user_id or complaint.team_leader_id:
+                assignee_ids[complaint_id] = complaint.user_id or complaint.team_leader_id
+            else:
+                without_handler.append(complaint_id)
+        users = self.env["res.users"].sudo().browse(set(assignee_ids.values()))
+        partner_and_tz = {user.id: (user.partner_id.id, user.tz or None) for user in users}
+        for complaint_id, user_id in assignee_ids.items():
+            complaint = facts[complaint_id]
+            partner_id, user_tz = partner_and_tz[user_id]
+            deadline = getattr(complaint, deadline_field)
+            tz_name = context_tz or user_tz
             if (tz_name, deadline) not in days:
                 if tz_name not in timezones:
                     try:
@@ -197,14 +206,14 @@ class ComplaintEscalationLevel(models.Model):
                 days[tz_name, deadline] = (pytz.utc.localize(deadline).astimezone(zone) if zone else deadline).date()
             rows.append(
                 (
-                    complaint.id,
+                    complaint_id,
                     complaint.display_name,
-                    user.id,
-                    user.partner_id.id,
-                    user.tz or None,
+                    user_id,
+                    partner_id,
+                    user_tz,
                     days[tz_name, deadline],
                     summary % {"target": target, "ref": complaint.name},
-                    messages[complaint.id],
+                    messages[complaint_id],
                 )
             )
         if rows:
@@ -255,24 +264,33 @@ class ComplaintEscalationLevel(models.Model):
                     "mail.activity/updated", {"activity_created": True, "count_diff": count}
                 )
         # Nobody to give the to-do to: the managers are told instead.
-        return [(self, without_handler, None)] if without_handler else []
+        return [(self, complaints.browse(without_handler), None)] if without_handler else []
 
-    def _fire_notify_team_leader(self, complaints, messages, now):
-        return [(self, complaints, lambda complaint: complaint.team_id.leader_id or self._managers(complaint))]
+    def _fire_notify_team_leader(self, complaints, messages, now, facts):
+        leaders = self.env["res.users"].sudo().browse({facts[cid].team_leader_id for cid in complaints._ids} - {None})
+        leader_of = {leader.id: leader for leader in leaders}
+        return [
+            (
+                self,
+                complaints,
+                lambda complaint: leader_of.get(facts[complaint.id].team_leader_id) or self._managers(complaint),
+            )
+        ]
 
-    def _fire_notify_managers(self, complaints, messages, now):
+    def _fire_notify_managers(self, complaints, messages, now, facts):
         return [(self, complaints, None)]
 
     def _managers(self, complaint):
         managers = self.env.ref("complaint_handling.group_complaint_manager").sudo().users
         return managers.filtered(lambda u: not u.share and u.active and complaint.company_id in u.company_ids)
 
-    def _notify(self, notes, messages, now):
+    def _notify(self, notes, messages, now, facts):
         """Post the escalation notes as OdooBot, each notifying its recipients in their inbox.
 
         ``notes``: ``[(level, complaints, recipients)]``, ``recipients(complaint)`` giving the users to tell
         (``None``: the complaint managers of its company);
-        ``messages``: ``{level: {complaint id: body}}``. One chatter note per complaint (the levels fired on
+        ``messages``: ``{level: {complaint id: body}}``; ``facts``: the complaints'
+        :meth:`~complaint.complaint._escalation_facts`. One chatter note per complaint (the levels fired on
         it in this run share it), its recipients and inbox notifications are inserted as ``mail.message``
         and ``mail.notification`` would create them, one query per table; recipients who prefer e-mail get
         one digest per run instead of inbox notifications.
@@ -284,43 +302,45 @@ class ComplaintEscalationLevel(models.Model):
             .sudo()
             .browse(dict.fromkeys(cid for _level, complaints, _recipients in notes for cid in complaints._ids))
         )
-        # One reply-to, alias domain and company computation for the batch (``mail.message`` does it per message).
+        # One reply-to and alias domain computation for the batch (``mail.message`` does it per message). The
+        # alias domain depends on the company only: it is asked for one complaint of each company.
         reply_to = all_complaints._notify_get_reply_to(default=odoobot.email_formatted)
-        alias_domains = all_complaints._mail_get_alias_domains(default_company=self.env.company)
-        companies = all_complaints._mail_get_companies(default=self.env.company)
-        names = {complaint.id: complaint.display_name for complaint in all_complaints}
+        company_of = {cid: facts[cid].company_id for cid in all_complaints._ids}
+        one_per_company = all_complaints.browse({company: cid for cid, company in company_of.items()}.values())
+        company_domains = {
+            company_of[cid]: domain
+            for cid, domain in one_per_company._mail_get_alias_domains(default_company=self.env.company).items()
+        }
         managers = {}  # the managers of a company are the same for all its complaints
-        rows = []  # (complaint id, body, message id, users, level)
+        rows = []  # (complaint id, body, users, level)
         for level, complaints, recipients in notes:
             for complaint in complaints:
                 if recipients is None:
-                    company = complaint.company_id.id
+                    company = company_of[complaint.id]
                     if company not in managers:
                         managers[company] = level._managers(complaint)
                     users = managers[company]
                 else:
                     users = recipients(complaint)
-                rows.append(
-                    (
-                        complaint.id,
-                        messages[level][complaint.id],
-                        generate_tracking_message_id(f"{complaint.id}-complaint.complaint"),
-                        users,
-                        level,
-                    )
-                )
+                rows.append((complaint.id, messages[level][complaint.id], users, level))
         # One note per complaint: the levels fired on it together (late for several at once) share it, with
         # the recipients of each.
-        notes_of = {}  # complaint id -> [complaint id, body, message id, users]
-        for complaint_id, body, message_id, users, _level in rows:
-            if complaint_id in notes_of:
-                note = notes_of[complaint_id]
-                note[1] += body
-                note[3] |= users
-            else:
-                notes_of[complaint_id] = [complaint_id, body, message_id, users]
-        grouped = list(notes_of.values())
-        ids = list(notes_of)
+        bodies, recipients_of = defaultdict(list), defaultdict(list)
+        for complaint_id, body, users, _level in rows:
+            bodies[complaint_id].append(body)
+            recipients_of[complaint_id].append(users)
+        ids = list(bodies)
+        unions = {}  # the same few sets of recipients recur: their union is made once
+        grouped = []
+        for complaint_id, users in recipients_of.items():
+            key = tuple(recipients._ids for recipients in users)
+            if key not in unions:
+                unions[key] = users[0].union(*users[1:])
+            # The note's HTML: its parts are messages already escaped (``Markup``), put end to end.
+            body = "".join(bodies[complaint_id])
+            grouped.append(
+                (complaint_id, body, generate_tracking_message_id(f"{complaint_id}-complaint.complaint"), unions[key])
+            )
         self.env.cr.execute(
             SQL(
                 """INSERT INTO mail_message (model, res_id, record_name, record_alias_domain_id, record_company_id,
@@ -341,10 +361,10 @@ class ComplaintEscalationLevel(models.Model):
                 now=now,
                 uid=self.env.uid,
                 ids=ids,
-                names=[names[cid] for cid in ids],
-                alias_domains=[alias_domains[cid].id or None for cid in ids],
-                companies=[companies[cid].id or None for cid in ids],
-                bodies=[str(note[1]) for note in grouped],
+                names=[facts[cid].display_name for cid in ids],
+                alias_domains=[company_domains[company_of[cid]].id or None for cid in ids],
+                companies=[company_of[cid] for cid in ids],
+                bodies=[note[1] for note in grouped],
                 message_ids=[note[2] for note in grouped],
                 reply_tos=[reply_to.get(cid) or odoobot.email_formatted for cid in ids],
             )
@@ -388,7 +408,7 @@ class ComplaintEscalationLevel(models.Model):
         # Recipients who prefer e-mail: one digest each, listing the complaints of every level.
         digests = defaultdict(lambda: defaultdict(list))
         email_users = {}
-        for _cid, body, _message_id, users, level in rows:
+        for _cid, body, users, level in rows:
             if users not in email_users:
                 email_users[users] = users.filtered(lambda u: u.notification_type == "email")
             for user in email_users[users]:

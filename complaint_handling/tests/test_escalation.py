@@ -152,6 +152,26 @@ class TestEscalation(EscalationCase):
         self.assertEqual((len(complaints.step_ids), len(complaints.message_ids), len(complaints.activity_ids)), written)
         self.assertEqual(len(complaints.escalation_log_ids), 6)
 
+    def test_the_reminder_goes_to_the_handler_else_the_leader_else_the_managers(self):
+        with freeze_time("2026-03-06 10:00:00"):
+            handled = self._complaint(subject="Handled")
+            leader_only = self._complaint(subject="Leader only", user_id=False)
+            nobody = self._complaint(subject="Nobody", user_id=False, team_id=self.team_b.id)
+        self._run_cron("2026-03-19 16:00:00")  # 4 working hours before the resolution deadline
+        self.assertEqual(handled.activity_ids.user_id, self.handler)
+        self.assertEqual(leader_only.activity_ids.user_id, self.leader)
+        self.assertFalse(nobody.activity_ids)
+        for complaint in handled | leader_only:
+            self.assertEqual(complaint.activity_ids.res_name, complaint.display_name)
+            self.assertIn(complaint.name, complaint.activity_ids.summary)
+        # Without anyone to give the to-do to, the managers are told in a note on the complaint.
+        note = nobody.message_ids.filtered(lambda m: self.manager.partner_id in m.partner_ids)
+        self.assertEqual(len(note), 1)
+        self.assertIn(self.level_handler.name, note.body)
+        self.assertEqual(note.record_name, nobody.display_name)
+        self.assertEqual(note.record_company_id, nobody.company_id)
+        self.assertEqual(self._fired(handled | leader_only | nobody), self.level_handler)
+
     def test_recipients_who_prefer_email_get_one_digest_per_batch(self):
         # No team leader: the managers are told at the breach and again 8 working hours later.
         with freeze_time("2026-03-06 10:00:00"):
