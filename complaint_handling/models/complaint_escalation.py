@@ -305,10 +305,9 @@ class ComplaintEscalationLevel(models.Model):
         # One reply-to and alias domain computation for the batch (``mail.message`` does it per message). The
         # alias domain depends on the company only: it is asked for one complaint of each company.
         reply_to = all_complaints._notify_get_reply_to(default=odoobot.email_formatted)
-        company_of = {cid: facts[cid].company_id for cid in all_complaints._ids}
-        one_per_company = all_complaints.browse({company: cid for cid, company in company_of.items()}.values())
+        one_per_company = all_complaints.browse({facts[cid].company_id: cid for cid in all_complaints._ids}.values())
         company_domains = {
-            company_of[cid]: domain
+            facts[cid].company_id: domain
             for cid, domain in one_per_company._mail_get_alias_domains(default_company=self.env.company).items()
         }
         managers = {}  # the managers of a company are the same for all its complaints
@@ -316,7 +315,7 @@ class ComplaintEscalationLevel(models.Model):
         for level, complaints, recipients in notes:
             for complaint in complaints:
                 if recipients is None:
-                    company = company_of[complaint.id]
+                    company = facts[complaint.id].company_id
                     if company not in managers:
                         managers[company] = level._managers(complaint)
                     users = managers[company]
@@ -362,8 +361,8 @@ class ComplaintEscalationLevel(models.Model):
                 uid=self.env.uid,
                 ids=ids,
                 names=[facts[cid].display_name for cid in ids],
-                alias_domains=[company_domains[company_of[cid]].id or None for cid in ids],
-                companies=[company_of[cid] for cid in ids],
+                alias_domains=[company_domains[facts[cid].company_id].id or None for cid in ids],
+                companies=[facts[cid].company_id for cid in ids],
                 bodies=[note[1] for note in grouped],
                 message_ids=[note[2] for note in grouped],
                 reply_tos=[reply_to.get(cid) or odoobot.email_formatted for cid in ids],
