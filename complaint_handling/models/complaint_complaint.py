@@ -81,6 +81,8 @@ def complaint_display_name(reference, subject):
     return f"{reference} - {subject}" if subject else reference
 
 
+# ``env.cr.cache`` key of the defaults computed during one ``create`` (``_add_missing_default_values``).
+DEFAULTS_MEMO = "complaint_handling.create_defaults"
 PROCESS_FIELDS = {"state", "date_acknowledged", "date_assessed", "date_closed", "reopen_count"}
 
 # The button that enters each state: a card dragged to a stage goes through it, so the drag
@@ -400,7 +402,14 @@ class ComplaintComplaint(models.Model):
         subscribe = not (context.get("tracking_disable") or context.get("mail_create_nosubscribe"))
         log_creation = not (context.get("tracking_disable") or context.get("mail_create_nolog"))
         creator = self.with_context(mail_create_nosubscribe=True, mail_create_nolog=True)
-        complaints = super(ComplaintComplaint, creator).create(vals_list).with_env(self.env)
+        memo_owner = DEFAULTS_MEMO not in self.env.cr.cache
+        if memo_owner:
+            self.env.cr.cache[DEFAULTS_MEMO] = {}  # see ``_add_missing_default_values``
+        try:
+            complaints = super(ComplaintComplaint, creator).create(vals_list).with_env(self.env)
+        finally:
+            if memo_owner:
+                self.env.cr.cache.pop(DEFAULTS_MEMO, None)
         if subscribe and self.env.user.active:
             complaints._subscribe_creator()
         if log_creation:
@@ -461,6 +470,41 @@ class ComplaintComplaint(models.Model):
     # ------------------------------------------------------------------- process
 
     @api.model
+    def _add_missing_default_values(self, values):
+        """Odoo's defaults, computed once per batch for the complaints given the same fields.
+
+        ``default_get`` walks every field of the model for each new record. Within one ``create``, the
+        complaints given the same fields get the same defaults (same user, company and context; one
+        moment of receipt for the batch), so the first one's are copied to the others.
+        """
+        memo = self.env.cr.cache.get(DEFAULTS_MEMO)
+        if memo is None:
+            return super()._add_missing_default_values(values)
+        key = (self.env, frozenset(values))
+        defaults = memo.get(key)
+        if defaults is None:
+            completed = super()._add_missing_default_values(values)
+            defaults = memo[key] = {name: value for name, value in completed.items() if name not in values}
+        # x2many defaults are lists of commands: each complaint gets its own list.
+        return {**{name: list(v) if isinstance(v, list) else v for name, v in defaults.items()}, **values}
+
+    def _check_company(self, fnames=None):
+        """Odoo's check, run on one complaint per distinct company and values of the fields checked.
+
+        Odoo checks the records one by one; whether a complaint passes depends only on its company and
+        those values, which the complaints of a batch (an import, the intake) mostly share. Each
+        combination is checked once, on the first complaint that has it (the error names that one).
+        """
+        if len(self) < 2:
+            return super()._check_company(fnames)
+        names = self._fields if fnames is None or {"company_id", "company_ids"} & set(fnames) else fnames
+        checked = [name for name in names if self._fields[name].relational and self._fields[name].check_company]
+        representatives = {}
+        for complaint in self.sudo():
+            key = (complaint.company_id.id, *(complaint[name]._ids for name in checked))
+            representatives.setdefault(key, complaint.id)
+        return super(ComplaintComplaint, self.browse(list(representatives.values())))._check_company(fnames)
+
     def _next_references(self, company, count):
         """Draw ``count`` new references from the complaint sequence of ``company``.
 
@@ -489,7 +533,11 @@ class ComplaintComplaint(models.Model):
         self.env.cr.execute(
             SQL("SELECT nextval(%s) FROM generate_series(1, %s)", f"ir_sequence_{sequence.id:03d}", count)
         )
-        return [sequence.get_next_char(number) for (number,) in self.env.cr.fetchall()]
+        # ``get_next_char`` formats one number, interpolating the prefix and suffix (dates) each time:
+        # interpolated once here, for the batch drawn at one moment.
+        prefix, suffix = sequence._get_prefix_suffix()
+        number_format = f"%0{sequence.padding}d"
+        return [prefix + number_format % number + suffix for (number,) in self.env.cr.fetchall()]
 
     def _subscribe_creator(self):
         """Make the current user follow these new complaints, as ``mail.thread.create`` does.

@@ -260,6 +260,23 @@ class TestSecurity(ComplaintCase):
         complaint.category_id = shared
         self.assertEqual(complaint.category_id, shared)
 
+    def test_a_batch_is_refused_for_one_complaint_of_another_company(self):
+        """The company check runs once per distinct company and values: the odd one in a batch is still caught."""
+        Complaint = self.env["complaint.complaint"]
+        good = {"subject": "Team A", "partner_id": self.partner.id, "team_id": self.team_a.id}
+        bad = dict(good, subject="Team C2", team_id=self.team_c2.id, company_id=self.company.id)
+        count = Complaint.search_count([])
+        with self.assertRaisesText(UserError, "Incompatible companies"):
+            Complaint.create([good, good, bad, good])
+        self.assertEqual(Complaint.search_count([]), count, "the refused batch left nothing")
+        pair = Complaint.create(good) | Complaint.create(good)
+        with self.assertRaisesText(UserError, "Incompatible companies"):
+            pair.write({"team_id": self.team_c2.id})
+        self.assertEqual(pair.team_id, self.team_a, "the refused write changed nothing")
+        # Each company with its own team passes, in one batch.
+        both = Complaint.create([good, dict(good, team_id=self.team_c2.id, company_id=self.company2.id)])
+        self.assertEqual(both.company_id, self.company | self.company2)
+
     # ------------------------------------------------------ process rights
 
     def test_a_complaint_user_cannot_move_a_complaint_through_the_process(self):
