@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 import pytz
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from odoo import Command, api, fields, models
 from odoo.tools import SQL
@@ -420,11 +420,13 @@ class ComplaintEscalationLevel(models.Model):
         email_from = self.env.ref("base.partner_root").email_formatted or self.env.company.email_formatted
         vals_list = []
         for user, by_level in digests.items():
+            # Thousands of lines per level: each note is escaped (a no-op for the notes, already ``Markup``)
+            # and the lines put end to end, rather than formatted one ``Markup`` at a time.
             body = Markup("").join(
                 Markup("<p>%s</p><ul>%s</ul>")
                 % (
                     self.env._("Escalation %(level)s: %(count)s complaint(s).", level=level.name, count=len(notes)),
-                    Markup("").join(Markup("<li>%s</li>") % note for note in notes),
+                    Markup("".join(f"<li>{escape(note)}</li>" for note in notes)),
                 )
                 for level, notes in by_level.items()
             )

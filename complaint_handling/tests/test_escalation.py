@@ -180,6 +180,7 @@ class TestEscalation(EscalationCase):
             )
         self.manager.notification_type = "email"
         self.handler_b.notification_type = "inbox"
+        self.level_managers.name = "Managers <b>told</b>"  # the digest is HTML: the names in it are escaped
         self._run_cron("2026-04-30 10:00:00")
         self.assertEqual(self._fired(complaints[0]), self.levels)
         digests = (
@@ -191,14 +192,16 @@ class TestEscalation(EscalationCase):
         for complaint in complaints:
             self.assertEqual(digests.body_html.count(complaint.name), 2)
         self.assertIn(self.level_leader.name, digests.body_html)
-        self.assertIn(self.level_managers.name, digests.body_html)
+        self.assertIn("Managers &lt;b&gt;told&lt;/b&gt;", digests.body_html)
+        self.assertNotIn("<b>", digests.body_html)
+        self.assertEqual(digests.body_html.count("<li>"), 4, "one line per complaint and level")
         # The manager is a recipient of the two notes (one per complaint, for both levels fired together),
         # alerted by the digest rather than in the inbox.
         notes = complaints.message_ids.filtered(lambda m: self.manager.partner_id in m.partner_ids)
         self.assertEqual(len(notes), 2)
         for note in notes:
             self.assertIn(self.level_leader.name, note.body)
-            self.assertIn(self.level_managers.name, note.body)
+            self.assertIn("Managers &lt;b&gt;told&lt;/b&gt;", note.body)
         self.assertFalse(notes.notification_ids.filtered(lambda n: n.res_partner_id == self.manager.partner_id))
         self.assertFalse(
             self.env["mail.mail"]
