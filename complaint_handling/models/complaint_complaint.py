@@ -467,8 +467,6 @@ class ComplaintComplaint(models.Model):
                 self.env._("Complaints are never deleted, so that the record stays complete. Archive it instead.")
             )
 
-    # ------------------------------------------------------------------- process
-
     @api.model
     def _add_missing_default_values(self, values):
         """Odoo's defaults, computed once per batch for the complaints given the same fields.
@@ -505,6 +503,9 @@ class ComplaintComplaint(models.Model):
             representatives.setdefault(key, complaint.id)
         return super(ComplaintComplaint, self.browse(list(representatives.values())))._check_company(fnames)
 
+    # ------------------------------------------------------------------- process
+
+    @api.model
     def _next_references(self, company, count):
         """Draw ``count`` new references from the complaint sequence of ``company``.
 
