@@ -52,6 +52,10 @@
         "demo/complaint_portal_demo.xml",
     ],
     "assets": {
+        # Odoo loads its activity view lazily: the patch of it goes with it.
+        "web.assets_backend_lazy": [
+            "complaint_handling/static/src/views/**/*",
+        ],
         "web.assets_tests": [
             "complaint_handling/static/tests/tours/**/*",
         ],

@@ -104,6 +104,17 @@ class TestComplaintViewsForRoles(ComplaintCase):
 
 
 @tagged("post_install", "-at_install")
+class TestActivityViewScheduling(HttpCase, ComplaintCase):
+    """The complaints' activity view offers scheduling to a handler, not to a read-only auditor."""
+
+    def test_activity_view_offers_scheduling_to_who_may_schedule(self):
+        complaint = self._create_complaint(team_id=self.team_a.id, user_id=self.handler.id)
+        complaint.sudo().activity_schedule("mail.mail_activity_data_todo", summary="Call back", user_id=self.handler.id)
+        self.start_tour("/odoo", "complaint_activity_view_can_schedule_tour", login=self.handler.login)
+        self.start_tour("/odoo", "complaint_activity_view_read_only_tour", login=self.auditor.login)
+
+
+@tagged("post_install", "-at_install")
 class TestPortalPageTitles(HttpCase, ComplaintCase):
     """The browser tab names the page (web.layout's ``<title>``), not "Odoo"."""
 
