@@ -50,6 +50,7 @@
         "demo/complaint_handling_demo.xml",
         "demo/complaint_policy_demo.xml",
         "demo/complaint_portal_demo.xml",
+        "demo/complaint_activity_demo.xml",
     ],
     "assets": {
         # Odoo loads its activity view lazily: the patch of it goes with it.
