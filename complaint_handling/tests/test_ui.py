@@ -1,4 +1,7 @@
+import ast
 import re
+
+from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import AccessError
@@ -58,7 +61,7 @@ class TestComplaintUi(HttpCase):
 
 @tagged("post_install", "-at_install")
 class TestComplaintViewsForRoles(ComplaintCase):
-    """What the back-office views show: a complainant in every list row, no activity actions for auditors."""
+    """What the back-office views show: a complainant in every list row, no activity or SMS actions for auditors."""
 
     def test_list_shows_a_complainant_for_every_complaint(self):
         with_contact = self._create_complaint()
@@ -101,6 +104,15 @@ class TestComplaintViewsForRoles(ComplaintCase):
                 self.assertEqual(
                     'name="activity_ids"' in result["views"][view_type]["arch"], allowed, f"{user.login} {view_type}"
                 )
+
+    def test_auditors_are_not_offered_to_send_an_sms(self):
+        # Sending an SMS posts a message on the complaint, which needs the right to change it.
+        for user, sms_offered in ((self.auditor, False), (self.handler, True), (self.user, True)):
+            arch = etree.fromstring(self.env["complaint.complaint"].with_user(user).get_view(view_type="form")["arch"])
+            phone_fields = arch.xpath("//field[@name='complainant_phone']")
+            self.assertEqual(len(phone_fields), 1, user.login)
+            options = ast.literal_eval(phone_fields[0].get("options") or "{}")
+            self.assertEqual(options.get("enable_sms", True), sms_offered, user.login)
 
 
 @tagged("post_install", "-at_install")
