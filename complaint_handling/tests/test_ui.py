@@ -113,6 +113,8 @@ class TestComplaintViewsForRoles(ComplaintCase):
             self.assertEqual(len(phone_fields), 1, user.login)
             options = ast.literal_eval(phone_fields[0].get("options") or "{}")
             self.assertEqual(options.get("enable_sms", True), sms_offered, user.login)
+            # Whatever the variant shown, the fields around it keep their order.
+            self.assertEqual(next(phone_fields[0].itersiblings("field")).get("name"), "lang", user.login)
 
 
 @tagged("post_install", "-at_install")
