@@ -19,7 +19,7 @@ def parser(doc, database_help):
 _configured = []
 
 
-def _configure(args):
+def configure(args):
     """Read Odoo's configuration file once (Odoo's parser cannot read it twice in a process)."""
     import odoo  # noqa: PLC0415
 
@@ -33,7 +33,7 @@ def run_rolled_back(args, func, *func_args):
     import odoo  # noqa: PLC0415
     from odoo.modules.registry import Registry  # noqa: PLC0415
 
-    _configure(args)
+    configure(args)
     with Registry(args.database).cursor() as cr:
         try:
             return func(odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}), *func_args)
@@ -41,17 +41,17 @@ def run_rolled_back(args, func, *func_args):
             cr.rollback()
 
 
-def vacuum_analyze(args, tables):
-    """``VACUUM ANALYZE`` of ``tables`` that exist in ``args.database``, as autovacuum keeps a live database.
+def vacuum_analyze(dbname, tables):
+    """``VACUUM ANALYZE`` of ``tables`` that exist in ``dbname``, as autovacuum keeps a live database.
 
-    The benchmarks roll back what they write, which leaves dead rows behind (a rolled-back escalation of
-    100,000 complaints leaves 100,000): the next run's reads would otherwise walk them, and a table that
-    does not reach autovacuum's threshold (20 % of its rows) keeps them.
+    Odoo's configuration must be read first. The benchmarks roll back what they write, which leaves dead
+    rows behind (a rolled-back escalation of 100,000 complaints leaves 100,000): the next run's reads would
+    otherwise walk them, and a table that does not reach autovacuum's threshold (20 % of its rows) keeps
+    them. VACUUM also sets the visibility map that index-only scans need.
     """
-    from odoo.modules.registry import Registry  # noqa: PLC0415
+    from odoo import sql_db  # noqa: PLC0415
 
-    _configure(args)
-    with Registry(args.database).cursor() as cr:
+    with sql_db.db_connect(dbname).cursor() as cr:
         cr._cnx.autocommit = True  # VACUUM runs outside a transaction
         for table in tables:
             cr.execute("SELECT to_regclass(%s)", [table])

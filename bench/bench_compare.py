@@ -413,7 +413,8 @@ def main():
     parser.add_argument("--only", action="append", choices=["create", "list", "kanban", "search", "kpi", "escalation"])
     args = parser.parse_args()
 
-    _common.vacuum_analyze(args, ["complaint_complaint", "helpdesk_ticket", "helpdesk_ticket_sla"])
+    _common.configure(args)
+    _common.vacuum_analyze(args.database, ["complaint_complaint", "helpdesk_ticket", "helpdesk_ticket_sla"])
     _common.run_rolled_back(args, _run, args)
 
 

@@ -33,6 +33,8 @@ import pstats
 import time
 from datetime import timedelta
 
+import _common
+
 
 def _setup(env, n, scenario):
     """Create the scenario's complaints; returns the id of the first one."""
@@ -115,11 +117,7 @@ def _run(env, n, scenario, batch_size=None, profile=False, commit=False):
         # As autovacuum leaves a live table: the set-up rewrote every due complaint of the register (their
         # next escalation date set aside) and created the scenario's, all in one transaction; without this
         # the job's first batch would pay for visiting and pruning those dead rows (0.4 s per 10,000).
-        from odoo import sql_db  # noqa: PLC0415
-
-        with sql_db.db_connect(env.cr.dbname).cursor() as vacuum_cr:
-            vacuum_cr._cnx.autocommit = True
-            vacuum_cr.execute("VACUUM ANALYZE complaint_complaint")
+        _common.vacuum_analyze(env.cr.dbname, ["complaint_complaint"])
     profiler = cProfile.Profile() if profile else None
     env.cr.execute("SELECT pg_backend_pid()")
     backend = env.cr.fetchone()[0]

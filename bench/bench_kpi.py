@@ -27,6 +27,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import _common
 import pytz
 from dateutil.relativedelta import relativedelta
 
@@ -87,10 +88,9 @@ def main():
             cr.commit()
             print(f"{missing} complaints added: {time.perf_counter() - started:.1f} s")
     if missing > 0:
-        with registry.cursor() as cr:
-            cr._cnx.autocommit = True  # VACUUM runs outside a transaction
-            for table in ("complaint_complaint", "complaint_step", "complaint_decision", "rating_rating"):
-                cr.execute(f"VACUUM ANALYZE {table}")
+        _common.vacuum_analyze(
+            args.database, ["complaint_complaint", "complaint_step", "complaint_decision", "rating_rating"]
+        )
 
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})

@@ -27,6 +27,8 @@ What it adds (commits), by ``INSERT ... SELECT generate_series`` but for the con
 import argparse
 import time
 
+import _common
+
 FIRST_NAMES = [
     "Ann",
     "Bart",
@@ -490,10 +492,7 @@ def main():
     tables = ["res_partner", "complaint_complaint", "complaint_step", "complaint_decision"]
     if has_tickets:
         tables += ["helpdesk_ticket", "helpdesk_ticket_sla"]
-    with registry.cursor() as cr:
-        cr._cnx.autocommit = True  # VACUUM runs outside a transaction
-        for table in tables:
-            cr.execute(f"VACUUM ANALYZE {table}")
+    _common.vacuum_analyze(args.database, tables)
     print(f"VACUUM ANALYZE: {time.perf_counter() - started:.1f} s")
 
 
