@@ -1,7 +1,7 @@
 {
     "name": "Complaint Handling (ISO 10002)",
     "summary": "Register, assess, investigate, decide and close customer complaints the way ISO 10002:2018 describes",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/Complaints",
     "website": "https://github.com/complaint-handling/complaint_handling",
     "author": "Complaint Handling contributors",
@@ -12,7 +12,6 @@
         "security/complaint_handling_groups.xml",
         "security/ir.model.access.csv",
         "security/complaint_complaint_security.xml",
-        "security/complaint_portal_security.xml",
         "security/complaint_privacy_security.xml",
         "data/ir_sequence_data.xml",
         "data/complaint_stage_data.xml",

@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
+from odoo.tools import consteq
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
@@ -33,16 +34,23 @@ class ComplaintPortal(CustomerPortal):
 
     # ------------------------------------------------------------------ helpers
 
+    # Portal customers have no access rights on complaints: they reach theirs only through these pages,
+    # which read them as superuser after their own check (the customer's contact, or the complaint's
+    # token), and show only what the tracking page shows (no findings, root cause, internal notes...).
+
     def _complaint_domain(self):
-        """The complaints of the logged-in user as complainant (record rules apply on top)."""
+        """The complaints of the logged-in user as complainant: their own contact's."""
         return [("partner_id", "=", request.env.user.partner_id.id)]
+
+    def _complaints_sudo(self):
+        """The complaint model as superuser, to read the logged-in customer's own complaints (see above)."""
+        return request.env["complaint.complaint"].sudo()
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "complaint_count" in counters:
-            Complaint = request.env["complaint.complaint"]
             values["complaint_count"] = (
-                Complaint.search_count(self._complaint_domain()) if Complaint.has_access("read") else 0
+                0 if request.env.user._is_public() else self._complaints_sudo().search_count(self._complaint_domain())
             )
         return values
 
@@ -147,12 +155,38 @@ class ComplaintPortal(CustomerPortal):
     def complaint_confirmation(self, complaint_id, access_token=None, **kwargs):
         """The confirmation page with the reference and the tracking link (needs the complaint's token)."""
         try:
-            complaint_sudo = self._document_check_access("complaint.complaint", complaint_id, access_token)
+            complaint_sudo = self._complaint_check_access(complaint_id, access_token)
         except (AccessError, MissingError):
             return request.redirect("/complaint")
         return request.render(
             "complaint_handling.portal_complaint_confirmation",
             {"complaint": complaint_sudo, "tracking_url": complaint_sudo.get_portal_url()},
+        )
+
+    # ------------------------------------------------------- e-mail confirmation
+
+    @http.route(
+        "/complaint/verify/<int:complaint_id>/<string:token>",
+        type="http",
+        auth="public",
+        methods=["GET", "POST"],
+        website=True,
+        sitemap=False,
+    )
+    def complaint_verify_email(self, complaint_id, token, **post):
+        """The link e-mailed to the address given on the public form: confirm it (with a button: mail scanners
+        open links) to follow the complaint in the customer's account."""
+        complaint_sudo = request.env["complaint.complaint"].sudo().browse(complaint_id).exists()
+        valid = bool(complaint_sudo) and consteq(token or "", complaint_sudo._portal_verification_token())
+        if not valid:
+            return request.render("complaint_handling.portal_complaint_verify", {"valid": False}, status=404)
+        confirmed = False
+        if request.httprequest.method == "POST":
+            complaint_sudo._portal_verify_email(token)
+            confirmed = True
+        return request.render(
+            "complaint_handling.portal_complaint_verify",
+            {"valid": True, "confirmed": confirmed, "complaint": complaint_sudo, "token": token},
         )
 
     # --------------------------------------------------------------- my complaints
@@ -176,14 +210,14 @@ class ComplaintPortal(CustomerPortal):
     )
     def portal_my_complaints(self, page=1, sortby=None, filterby=None, **kwargs):
         """The logged-in customer's complaints, with filters, sorting and pages."""
-        Complaint = request.env["complaint.complaint"]
+        Complaint = self._complaints_sudo()
         values = self._prepare_portal_layout_values()
         filters = self._complaint_searchbar_filters()
         sortings = self._complaint_searchbar_sortings()
         filterby = filterby if filterby in filters else "all"
         sortby = sortby if sortby in sortings else "date"
         domain = self._complaint_domain() + filters[filterby]["domain"]
-        count = Complaint.search_count(domain) if Complaint.has_access("read") else 0
+        count = Complaint.search_count(domain)
         pager = portal_pager(
             url="/my/complaints",
             url_args={"sortby": sortby, "filterby": filterby},
@@ -200,8 +234,8 @@ class ComplaintPortal(CustomerPortal):
         request.session["my_complaints_history"] = complaints.ids[:100]
         values.update(
             {
-                # Rendered as superuser: the search above applied the access rules.
-                "complaints": complaints.sudo(),
+                # The customer's own complaints only (the domain), shown as the list shows them.
+                "complaints": complaints,
                 "page_name": "complaint",
                 "default_url": "/my/complaints",
                 "pager": pager,
@@ -214,7 +248,22 @@ class ComplaintPortal(CustomerPortal):
         return request.render("complaint_handling.portal_my_complaints", values)
 
     def _complaint_check_access(self, complaint_id, access_token):
-        return self._document_check_access("complaint.complaint", complaint_id, access_token)
+        """The complaint (as superuser) if the visitor may see its tracking page, else AccessError/MissingError.
+
+        Allowed: with the complaint's access token (the link sent to the complainant), for the customer
+        whose contact is the complainant, and for internal users who may read it in the back office.
+        """
+        complaint_sudo = request.env["complaint.complaint"].sudo().browse(complaint_id).exists()
+        if not complaint_sudo:
+            raise MissingError(request.env._("This complaint does not exist."))
+        user = request.env.user
+        if access_token and complaint_sudo.access_token and consteq(complaint_sudo.access_token, access_token):
+            return complaint_sudo
+        if not user._is_public() and complaint_sudo.partner_id == user.partner_id:
+            return complaint_sudo
+        if not user.share and complaint_sudo.with_user(user).has_access("read"):
+            return complaint_sudo
+        raise AccessError(request.env._("You cannot see this complaint."))
 
     def _complaint_page_url(self, complaint_sudo, access_token=None, **params):
         if access_token:

@@ -1,3 +1,4 @@
+from . import complaint_process_mixin
 from . import complaint_category
 from . import complaint_cause
 from . import complaint_severity
@@ -6,7 +7,6 @@ from . import complaint_team
 from . import complaint_team_mail
 from . import complaint_step
 from . import complaint_decision
-from . import complaint_decision_audit
 from . import complaint_promise
 from . import complaint_policy
 from . import complaint_escalation
@@ -25,4 +25,5 @@ from . import res_config_settings
 from . import res_partner
 from . import mail_thread
 from . import product
+from . import ir_attachment
 from . import complaint_count_summary

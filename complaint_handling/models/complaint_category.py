@@ -6,6 +6,7 @@ class ComplaintCategory(models.Model):
 
     _name = "complaint.category"
     _description = "Complaint Category"
+    _inherit = ["complaint.process.mixin"]
     _parent_name = "parent_id"
     _parent_store = True
     _rec_name = "complete_name"

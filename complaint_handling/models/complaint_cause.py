@@ -6,6 +6,7 @@ class ComplaintCause(models.Model):
 
     _name = "complaint.cause"
     _description = "Complaint Root Cause"
+    _inherit = ["complaint.process.mixin"]
     _order = "sequence, name"
 
     name = fields.Char(required=True, translate=True)

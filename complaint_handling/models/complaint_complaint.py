@@ -75,7 +75,6 @@ CREATION_LOG_COLUMNS = {
 FOLLOWER_COLUMNS = {"id", "res_model", "res_id", "partner_id"}
 
 
-# Fields only ``_change_state`` may write; views and other code call the action methods.
 def complaint_display_name(reference, subject):
     """A complaint's display name from its reference and subject (also used on plain values by batch jobs)."""
     return f"{reference} - {subject}" if subject else reference
@@ -83,7 +82,8 @@ def complaint_display_name(reference, subject):
 
 # ``env.cr.cache`` key of the defaults computed during one ``create`` (``_add_missing_default_values``).
 DEFAULTS_MEMO = "complaint_handling.create_defaults"
-PROCESS_FIELDS = {"state", "date_acknowledged", "date_assessed", "date_closed", "reopen_count"}
+# Who may say who a complaint is about: changed only by people it is not about (ISO 10002 4.6).
+OBJECTIVITY_FIELDS = ("subject_user_ids", "subject_team_id")
 
 # The button that enters each state: a card dragged to a stage goes through it, so the drag
 # does what the button does (decision approval, communication...). Withdrawing and reopening
@@ -101,11 +101,26 @@ STATE_ACTIONS = {
 
 
 class ComplaintComplaint(models.Model):
-    """A customer complaint, from receipt to closure (ISO 10002:2018 clause 7)."""
+    """A customer complaint, from receipt to closure (ISO 10002:2018 clause 7).
+
+    The process fields (:meth:`_process_fields`: state, stage, process dates, counters, flags) change
+    only through the action methods, which check their rule and write them as superuser; every change
+    of state goes through :meth:`_change_state`. The model's aspects (deadlines, mail, portal, privacy,
+    reports, bridges) plug into these hooks instead of overriding ``create``/``write``/``_change_state``:
+
+    - :meth:`_complete_create_values` (values of new complaints) and :meth:`_on_created` (after create);
+    - :meth:`_before_write` / :meth:`_after_write` (around a user's write: what to compare afterwards);
+    - :meth:`_state_change_values` (values written with a new state) and :meth:`_on_state_changed`.
+    """
 
     _name = "complaint.complaint"
     _description = "Complaint"
-    _inherit = ["portal.mixin", "mail.thread.cc", "mail.activity.mixin"]
+    _inherit = ["complaint.process.mixin", "portal.mixin", "mail.thread.cc", "mail.activity.mixin"]
+    # Written by the portal's own methods only: a known token opens the tracking page.
+    _process_extra_fields = ("access_token",)
+    # A new complaint may name the defaults of these (the mail gateway gives the placeholder reference,
+    # the web client of a complaint manager sends ``active``).
+    _process_create_defaults = {"name": "/", "active": True}
     _order = "priority desc, date_received desc, id desc"
     _rec_names_search = ["name", "subject", "partner_id.name", "complainant_name", "complainant_email"]
     _check_company_auto = True
@@ -116,7 +131,8 @@ class ComplaintComplaint(models.Model):
     # Receipt (7.2)
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, index="trigram", default="/")
     subject = fields.Char(required=True, tracking=True)
-    active = fields.Boolean(default=True, tracking=True)
+    # Archived by complaint managers only, with a reason in the step history (see ``action_archive``).
+    active = fields.Boolean(default=True, readonly=True, tracking=True)
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company, tracking=True
     )
@@ -145,7 +161,6 @@ class ComplaintComplaint(models.Model):
     description = fields.Html(help="What happened, in the complainant's words.")
     remedy_requested = fields.Text(help="What the complainant asks the organisation to do.", tracking=True)
     product_id = fields.Many2one("product.product", index="btree_not_null", check_company=True, tracking=True)
-    date_deadline = fields.Datetime(string="Response Due", index=True, tracking=True)
 
     # Initial assessment (7.5)
     category_id = fields.Many2one(
@@ -372,29 +387,13 @@ class ComplaintComplaint(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su:
-            if any(PROCESS_FIELDS & set(vals) for vals in vals_list):
-                raise UserError(self.env._("A new complaint always starts as received."))
-            if any(vals.get("confidential") for vals in vals_list):
-                self._check_can_mark_confidential()
-        vals_list = [dict(vals) for vals in vals_list]  # filled in below; the caller's dicts stay as they are
-        received_stage = self._default_stage_id()
-        unnamed_by_company = defaultdict(list)
-        for vals in vals_list:
-            company_id = vals.get("company_id") or self.env.company.id
-            if vals.get("name", "/") == "/":
-                unnamed_by_company[company_id].append(vals)
-            if not vals.get("stage_id"):
-                vals["stage_id"] = received_stage.id
-            elif self.env["complaint.stage"].browse(vals["stage_id"]).state != "received":
-                raise UserError(self.env._("A new complaint always starts in a stage of the state Received."))
-            if vals.get("category_id") and not vals.get("team_id"):
-                category = self.env["complaint.category"].with_company(company_id).browse(vals["category_id"])
-                vals["team_id"] = category.team_id.id
-        for company_id, company_vals in unnamed_by_company.items():
-            references = self._next_references(self.env["res.company"].browse(company_id), len(company_vals))
-            for vals, reference in zip(company_vals, references, strict=True):
-                vals["name"] = reference
+        """Register complaints (ISO 10002 7.2): always received, with a reference from the sequence.
+
+        The process fields cannot be given (see ``complaint.process.mixin``); the aspects add their
+        values in :meth:`_complete_create_values` and act on the new complaints in :meth:`_on_created`.
+        """
+        if not self.env.su and any(vals.get("confidential") for vals in vals_list):
+            self._check_can_mark_confidential()
         # The creator's subscription and the chatter's creation trace ("Complaint created") are
         # written in a few queries by ``_subscribe_creator`` and ``_log_creation``, instead of one
         # ORM follower and one ORM message per complaint by ``mail.thread.create``.
@@ -414,9 +413,44 @@ class ComplaintComplaint(models.Model):
             complaints._subscribe_creator()
         if log_creation:
             complaints._log_creation()
+        return complaints
+
+    @api.model
+    def _complete_create_values(self, vals_list):
+        """Hook: the values of new complaints, completed (copies: the caller's dicts stay as they are).
+
+        Here: the received stage, the reference, the category's team. Aspects extend it (``super()``
+        first) to add their own values, process fields included: the caller's were checked before.
+        """
+        vals_list = super()._complete_create_values(vals_list)
+        received_stage = self._default_stage_id()
+        unnamed_by_company = defaultdict(list)
+        for vals in vals_list:
+            company_id = vals.get("company_id") or self.env.company.id
+            if vals.get("name", "/") == "/":
+                unnamed_by_company[company_id].append(vals)
+            if not vals.get("stage_id"):
+                vals["stage_id"] = received_stage.id
+            elif self.env["complaint.stage"].browse(vals["stage_id"]).state != "received":
+                raise UserError(self.env._("A new complaint always starts in a stage of the state Received."))
+            if vals.get("category_id") and not vals.get("team_id"):
+                category = self.env["complaint.category"].with_company(company_id).browse(vals["category_id"])
+                vals["team_id"] = category.sudo().team_id.id
+        for company_id, company_vals in unnamed_by_company.items():
+            references = self._next_references(self.env["res.company"].browse(company_id), len(company_vals))
+            for vals, reference in zip(company_vals, references, strict=True):
+                vals["name"] = reference
+        return vals_list
+
+    def _on_created(self, vals_list):
+        """Hook: what follows the creation of these complaints (``vals_list``: their values as created).
+
+        Here: the contact rule checked whatever fields were given, and the first step of the history.
+        """
+        result = super()._on_created(vals_list)
         # Odoo checks a constraint only for the fields given: a client (RPC) that gives no contact
         # field at all would skip it.
-        complaints._check_complainant_contact()
+        self._check_complainant_contact()
         channels = dict(self._fields["channel"]._description_selection(self.env))
         self.env["complaint.step"].sudo().create(
             [
@@ -429,36 +463,99 @@ class ComplaintComplaint(models.Model):
                     "team_id": complaint.team_id.id,
                     "note": channels[complaint.channel],
                 }
-                for complaint in complaints
+                for complaint in self
             ]
         )
-        return complaints
+        return result
 
     def write(self, vals):
-        if self.env.context.get("complaint_change_state"):
-            return super().write(vals)
-        if PROCESS_FIELDS & set(vals):
-            raise UserError(
-                self.env._("The status of a complaint changes only through its action buttons or its stage.")
-            )
+        """Change complaints: the process fields only through the actions, the stage by its action.
+
+        A user's write names no process field (``complaint.process.mixin``); the superuser's (an action
+        after its checks) may. A user's new stage is a kanban drag: the action that enters its state
+        does the move, with that state's rules. :meth:`_before_write` and :meth:`_after_write`
+        let the aspects compare before and after.
+        """
+        if not self.env.su:
+            self._check_user_write(vals)
+        stage = None
+        if "stage_id" in vals and "state" not in vals and not self.env.su:
+            vals = dict(vals)
+            stage = self.env["complaint.stage"].browse(vals.pop("stage_id"))
+        before = self._before_write(vals)
+        result = super().write(vals) if vals else True
+        self._after_write(vals, before)
+        if stage is not None:
+            self._move_to_stage(stage)
+        return result
+
+    def _check_user_write(self, vals):
+        """The rules of a user's write besides the process fields: confidentiality and objectivity."""
         if vals.get("confidential"):
             self._check_can_mark_confidential()
-        stage = self.env["complaint.stage"].browse(vals.pop("stage_id")) if "stage_id" in vals else None
-        result = super().write(vals) if vals else True
+        if set(OBJECTIVITY_FIELDS) & set(vals):
+            user = self.env.user
+            for complaint in self:
+                if user in complaint.subject_user_ids or user in complaint._subject_team_people():
+                    raise AccessError(
+                        self.env._(
+                            "Complaint %(ref)s is about you or your team: you cannot change who it is about. "
+                            "Ask a complaint manager or a handler outside that team.",
+                            ref=complaint.name,
+                        )
+                    )
+
+    def _subject_team_people(self):
+        """The members and leader of the team the complaint is about."""
+        self.ensure_one()
+        team = self.sudo().subject_team_id
+        return (team.member_ids | team.leader_id).with_env(self.env)
+
+    def _before_write(self, vals):
+        """Hook: what the aspects need to remember of these complaints before ``vals`` is written.
+
+        Returns a dict; aspects extend it (``super()`` first) under a key of their own.
+        """
+        before = {}
+        if set(OBJECTIVITY_FIELDS) & set(vals):
+            before["objectivity"] = {complaint.id: complaint._objectivity_label() for complaint in self}
+        return before
+
+    def _after_write(self, vals, before):
+        """Hook: what follows a write of ``vals`` (``before``: what :meth:`_before_write` kept).
+
+        Here: a step for a new handler or team, and one for a change of whom the complaint is about.
+        """
         if {"user_id", "team_id"} & set(vals):
             self._log_step(self.env._("Assigned"))
-        if stage is not None:
-            # A card dragged to another stage: within the same state it only moves; to another
-            # state it takes the step's action, with the rules of the target state.
-            same_state = self.filtered(lambda c: c.state == stage.state)
-            if same_state:
-                super(ComplaintComplaint, same_state).write({"stage_id": stage.id})
-            moving = (self - same_state).with_context(complaint_stage_id=stage.id)
-            if moving and stage.state in STATE_ACTIONS:
-                getattr(moving, STATE_ACTIONS[stage.state])()
-            elif moving:
-                moving._change_state(stage.state, stage=stage)
-        return result
+        if "objectivity" in before:
+            notes = {}
+            for complaint in self:
+                old, new = before["objectivity"][complaint.id], complaint._objectivity_label()
+                if old != new:
+                    notes[complaint.id] = f"{old} → {new}"
+            if notes:
+                self.browse(notes)._log_step(self.env._("Persons or team complained about changed"), notes=notes)
+
+    def _objectivity_label(self):
+        """Who the complaint is about, as one line for the step history."""
+        self.ensure_one()
+        complaint = self.sudo()
+        names = complaint.subject_user_ids.mapped("name") + complaint.subject_team_id.mapped("name")
+        return ", ".join(names) or "-"
+
+    def _move_to_stage(self, stage):
+        """A card dragged to ``stage``: within its state it only moves; to another state, by that state's action."""
+        same_state = self.filtered(lambda c: c.state == stage.state)
+        if same_state:
+            same_state._check_handler()
+            same_state.check_access("write")
+            same_state.sudo().write({"stage_id": stage.id})
+        moving = (self - same_state).with_context(complaint_stage_id=stage.id)
+        if moving and stage.state in STATE_ACTIONS:
+            getattr(moving, STATE_ACTIONS[stage.state])()
+        elif moving:
+            moving._change_state(stage.state, stage=stage)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
@@ -743,14 +840,19 @@ class ComplaintComplaint(models.Model):
     def _change_state(self, new_state, stage=None, action=None, reason=False):
         """Move the complaints to ``new_state``: the one way a complaint's state changes.
 
-        Checks the transition and its prerequisites, writes the state, its stage and dates,
-        appends to the step history (who, when, from, to, why) and logs it in the chatter.
+        Checks who may (a handler, with write access to these complaints), the transition and its
+        prerequisites; then writes the state, its stage and dates (as superuser: they are process
+        fields), appends to the step history (who, when, from, to, why) and logs it in the chatter.
+        Aspects add values to the same write with :meth:`_state_change_values` and act afterwards in
+        :meth:`_on_state_changed`.
         """
         self._check_handler()
+        self.check_access("write")
         self._check_can_enter(new_state, reason)
         if not stage and self.env.context.get("complaint_stage_id"):
-            # The stage a card was dragged to (see ``write``).
-            stage = self.env["complaint.stage"].browse(self.env.context["complaint_stage_id"])
+            # The stage a card was dragged to (see ``_move_to_stage``): it only chooses among the
+            # stages of the target state, never which state.
+            stage = self.env["complaint.stage"].browse(self.env.context["complaint_stage_id"]).exists()
             stage = stage if stage.state == new_state else None
         stage = stage or self.env["complaint.stage"].search([("state", "=", new_state)], limit=1)
         if not stage:
@@ -762,31 +864,22 @@ class ComplaintComplaint(models.Model):
                 )
             )
         now = fields.Datetime.now()
-        vals = {"state": new_state, "stage_id": stage.id}
-        if new_state == "acknowledged":
-            vals["date_acknowledged"] = now
-        elif new_state == "assessed":
-            vals["date_assessed"] = now
-        elif new_state == "closed":
-            vals["date_closed"] = now
-        elif new_state == "withdrawn":
-            vals["closing_reason"] = reason
-        elif new_state == "reopened":
-            vals.update(date_closed=False, closing_reason=False)
         previous = {complaint.id: complaint.state for complaint in self}
         notes = {
             complaint.id: reason or (complaint.closing_reason if new_state == "closed" else False) for complaint in self
         }
-        # Through the model's write (which lets the flag pass), so that automation rules on the
-        # stage or state and the extensions' write overrides see the change.
-        writer = self.with_context(complaint_change_state=True)
+        vals = {"state": new_state, "stage_id": stage.id, **self._state_change_values(new_state, now, reason)}
         if new_state == "reopened":
+            # The counter differs per complaint: one write per count.
             by_count = defaultdict(lambda: self.browse())
             for complaint in self:
                 by_count[complaint.reopen_count + 1] |= complaint
             for count, complaints in by_count.items():
-                complaints.with_context(complaint_change_state=True).reopen_count = count
-        writer.write(vals)
+                complaints.sudo().write(dict(vals, reopen_count=count))
+        else:
+            # Through the model's write (as superuser), so that automation rules on the stage or state
+            # and the aspects see the change.
+            self.sudo().write(vals)
         action = action or self._state_label(new_state)
         self.env["complaint.step"].sudo().create(
             [
@@ -815,7 +908,34 @@ class ComplaintComplaint(models.Model):
                 body += Markup("<p>%s</p>") % notes[complaint.id]
             bodies[complaint.id] = body
         self._message_log_batch(bodies=bodies)
+        self._on_state_changed(new_state, previous)
         return True
+
+    def _state_change_values(self, new_state, now, reason=False):
+        """Hook: the values written with ``new_state`` (besides the state and stage), at ``now``.
+
+        Here: the date of the step (acknowledged, assessed, closed), the withdrawal's reason, and a
+        reopening clears the closing. Aspects extend the dict (``super()`` first).
+        """
+        vals = {}
+        if new_state == "acknowledged":
+            vals["date_acknowledged"] = now
+        elif new_state == "assessed":
+            vals["date_assessed"] = now
+        elif new_state == "closed":
+            vals["date_closed"] = now
+        elif new_state == "withdrawn":
+            vals["closing_reason"] = reason
+        elif new_state == "reopened":
+            vals.update(date_closed=False, closing_reason=False)
+        return vals
+
+    def _on_state_changed(self, new_state, previous):
+        """Hook: what follows the move of these complaints to ``new_state`` (``previous``: id -> old state).
+
+        Called once the state, the step and the chatter note are written; aspects extend it.
+        """
+        return
 
     @api.model
     def _action_new_complaint(self, values):
@@ -873,27 +993,21 @@ class ComplaintComplaint(models.Model):
             earlier = complaint.decision_ids.filtered(
                 lambda d, current=current: d != current and d.state in ("draft", "to_approve", "approved")
             )
-            earlier.with_context(complaint_change_state=True).state = "cancelled"
-            current.with_context(complaint_change_state=True).state = (
-                "to_approve" if current.approval_required else "approved"
-            )
+            earlier._set_state("cancelled")
+            current._set_state("to_approve" if current.approval_required else "approved")
         return True
 
     def action_communicate_decision(self):
         """Record that the decision was told to the complainant, with reasons and options (7.8)."""
         # First the state (its check needs the decision still approved), then the decisions.
         self._change_state("decision_communicated", action=self.env._("Decision communicated"))
-        self.decision_id.with_context(complaint_change_state=True).write(
-            {"state": "communicated", "date_communicated": fields.Datetime.now()}
-        )
+        self.decision_id._set_state("communicated", date_communicated=fields.Datetime.now())
         return True
 
     def action_record_acceptance(self):
         """The complainant accepts the decision: the complaint can be closed (7.9)."""
         self._check_decision_awaiting_answer()
-        self.decision_id.with_context(complaint_change_state=True).write(
-            {"state": "accepted", "date_response": fields.Datetime.now()}
-        )
+        self.decision_id._set_state("accepted", date_response=fields.Datetime.now())
         self._log_step(self.env._("Decision accepted by the complainant"))
         return True
 
@@ -908,9 +1022,7 @@ class ComplaintComplaint(models.Model):
                         ref=complaint.name,
                     )
                 )
-        self.decision_id.with_context(complaint_change_state=True).write(
-            {"state": "rejected", "date_response": fields.Datetime.now()}
-        )
+        self.decision_id._set_state("rejected", date_response=fields.Datetime.now())
         self._log_step(
             self.env._("Decision rejected by the complainant"),
             notes={complaint.id: complaint.decision_id.rejection_reason for complaint in self},
@@ -947,3 +1059,54 @@ class ComplaintComplaint(models.Model):
         if reason is None:
             return self._open_reason_wizard("reopen")
         return self._change_state("reopened", action=self.env._("Reopened"), reason=reason)
+
+    # ------------------------------------------------------------------- archiving
+
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        """Archiving is offered to complaint managers only (the screens read ``active``'s read-only flag)."""
+        res = super().fields_get(allfields, attributes)
+        if "active" in res and "readonly" in res["active"] and self._can_archive():
+            res["active"]["readonly"] = False
+        return res
+
+    @api.model
+    def _can_archive(self):
+        return self.env.su or self.env.user.has_group("complaint_handling.group_complaint_manager")
+
+    def _check_can_archive(self):
+        if not self._can_archive():
+            raise AccessError(
+                self.env._(
+                    "Only a complaint manager can archive or restore a complaint: nothing is hidden from the register."
+                )
+            )
+
+    def action_archive(self):
+        """Ask the reason, then archive (complaint managers only): the reason goes into the step history."""
+        self._check_can_archive()
+        return self._open_reason_wizard("archive")
+
+    def action_unarchive(self):
+        """Ask the reason, then restore archived complaints (complaint managers only)."""
+        self._check_can_archive()
+        return self._open_reason_wizard("unarchive")
+
+    def toggle_active(self):
+        """Archiving goes through ``action_archive`` / ``action_unarchive`` and their reason."""
+        self._check_can_archive()
+        return self._open_reason_wizard("archive" if all(self.mapped("active")) else "unarchive")
+
+    def _set_active(self, active, reason):
+        """Archive (``active`` False) or restore these complaints, with ``reason`` in their history."""
+        self._check_can_archive()
+        self.check_access("write")
+        if not (reason and reason.strip()):
+            raise UserError(self.env._("Give the reason; it is kept in the complaint's history."))
+        complaints = self.filtered(lambda c: c.active != active)
+        if not complaints:
+            return True
+        complaints.sudo().write({"active": active})
+        action = self.env._("Restored from the archive") if active else self.env._("Archived")
+        complaints._log_step(action, note=reason)
+        return True

@@ -11,23 +11,8 @@ from odoo.tools.misc import babel_locale_parse, get_lang
 
 from odoo.addons.base_automation.models.base_automation import WRITE_TRIGGERS
 
-from .complaint_complaint import PROCESS_FIELDS, complaint_display_name
+from .complaint_complaint import complaint_display_name
 from .working_time import WorkingTimes as BaseWorkingTimes
-
-# Written by the timeliness logic only (pause, resume, extension, breach marking).
-TIMELINESS_FIELDS = {
-    "is_paused",
-    "date_paused",
-    "paused_hours",
-    "date_first_response",
-    "ack_extra_hours",
-    "response_extra_hours",
-    "resolution_extra_hours",
-    "ack_breached",
-    "response_breached",
-    "resolution_breached",
-}
-PROCESS_FIELDS.update(TIMELINESS_FIELDS)
 
 # target -> (deadline field, breach flag, extra hours field, policy hours field)
 TARGETS = {
@@ -82,14 +67,15 @@ class ComplaintComplaint(models.Model):
         help="Targets for acknowledgement, first response and resolution; chosen from the category, "
         "severity and team, or set by hand.",
     )
+    # Process dates: computed from the policy, moved by pauses and extensions (with their reasons), never by hand.
     date_ack_deadline = fields.Datetime(
-        string="Acknowledgement Due", compute="_compute_date_ack_deadline", store=True, readonly=False, copy=False
+        string="Acknowledgement Due", compute="_compute_date_ack_deadline", store=True, copy=False
     )
     date_response_deadline = fields.Datetime(
-        string="First Response Due", compute="_compute_date_response_deadline", store=True, readonly=False, copy=False
+        string="First Response Due", compute="_compute_date_response_deadline", store=True, copy=False
     )
     date_deadline = fields.Datetime(
-        string="Resolution Due", compute="_compute_date_deadline", store=True, readonly=False, copy=False
+        string="Resolution Due", compute="_compute_date_deadline", store=True, copy=False, index=True, tracking=True
     )
     date_first_response = fields.Datetime(
         string="First Response On", readonly=True, copy=False, help="When a decision was first communicated."
@@ -192,11 +178,12 @@ class ComplaintComplaint(models.Model):
 
     # ------------------------------------------------------------------ process hooks
 
-    def _change_state(self, new_state, stage=None, action=None, reason=False):
-        first_response = self.filtered(lambda c: not c.date_first_response) if new_state in RESPONSE_STATES else None
-        result = super()._change_state(new_state, stage=stage, action=action, reason=reason)
-        if first_response:
-            first_response._write_timeliness({"date_first_response": fields.Datetime.now()})
+    def _on_state_changed(self, new_state, previous):
+        result = super()._on_state_changed(new_state, previous)
+        if new_state in RESPONSE_STATES:
+            first_response = self.filtered(lambda c: not c.date_first_response)
+            if first_response:
+                first_response._write_timeliness({"date_first_response": fields.Datetime.now()})
         resuming = self.filtered("is_paused") if new_state in ("closed", "rejected", "withdrawn") else None
         if resuming:
             resuming._resume()
@@ -204,7 +191,8 @@ class ComplaintComplaint(models.Model):
         return result
 
     def _write_timeliness(self, vals):
-        return self.with_context(complaint_change_state=True).sudo().write(vals)
+        """Write timeliness process fields (pause, breach flags, deadlines): by the process, after its checks."""
+        return self.sudo().write(vals)
 
     # ------------------------------------------------------------------ targets
 

@@ -69,16 +69,18 @@ class ComplaintComplaint(models.Model):
 
     # ---------------------------------------------------------------------- CRUD
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        vals_list = self._prepare_acknowledgement_queue(vals_list)
-        complaints = super().create(vals_list)
+    @api.model
+    def _complete_create_values(self, vals_list):
+        return self._prepare_acknowledgement_queue(super()._complete_create_values(vals_list))
+
+    def _on_created(self, vals_list):
+        result = super()._on_created(vals_list)
         if any(vals.get("ack_pending") for vals in vals_list):
             # Sent by the cron right after the commit, never inside the user's transaction.
             # (``_xmlid_to_res_id`` is cached: unlike ``env.ref`` it costs no query.)
             cron_id = self.env["ir.model.data"]._xmlid_to_res_id("complaint_handling.ir_cron_complaint_acknowledgement")
             self.env["ir.cron"].sudo().browse(cron_id)._trigger()
-        return complaints
+        return result
 
     @api.model
     def _prepare_acknowledgement_queue(self, vals_list):
@@ -97,11 +99,9 @@ class ComplaintComplaint(models.Model):
             self.env["res.company"].sudo().browse({vals.get("company_id") or self.env.company.id for vals in vals_list})
         )
         auto_by_company = {company.id: company.complaint_auto_acknowledge for company in companies}
-        no_ack = self.env.context.get("complaint_no_acknowledgement")
         for vals in vals_list:
             vals["ack_pending"] = bool(
-                not no_ack
-                and auto_by_company[vals.get("company_id") or self.env.company.id]
+                auto_by_company[vals.get("company_id") or self.env.company.id]
                 and not vals.get("anonymous")
                 and (vals.get("complainant_email") or partner_emails.get(vals.get("partner_id")))
             )
@@ -255,7 +255,7 @@ class ComplaintComplaint(models.Model):
                 _logger.exception("Acknowledgement of complaint %s could not be sent", complaint.name)
                 continue
             sent |= complaint
-        self.with_context(complaint_change_state=True).write({"ack_pending": False})
+        self.sudo().write({"ack_pending": False})
         if sent:
             sent.write({"acknowledgement_method": "email"})
             for part in self._split_by_job_lang(sent):

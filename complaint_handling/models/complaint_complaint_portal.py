@@ -1,9 +1,11 @@
 import logging
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import SQL, create_index, escape_psql, plaintext2html
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, consteq, create_index, escape_psql, hmac, plaintext2html
 from odoo.tools.mail import email_normalize, single_email_re
 from odoo.tools.mimetypes import guess_mimetype
 
@@ -39,6 +41,22 @@ PORTAL_MAX_LENGTHS = {
 
 # Mimetypes (guessed from the content, never from the name) accepted when the company lists none.
 DEFAULT_ALLOWED_MIMETYPES = "application/pdf,image/jpeg,image/png,image/gif,image/webp,text/plain"
+# Files a browser or a desktop could run as code: refused whatever their content sniffs as, and whatever
+# the company allows (a .html that sniffs as text/plain is still HTML to a browser that opens it).
+# fmt: off
+SCRIPT_EXTENSIONS = frozenset((
+    "htm", "html", "xhtml", "shtml", "mht", "mhtml", "svg", "svgz", "xml", "xsl", "xslt", "js", "mjs", "cjs", "jsx",
+    "ts", "vbs", "vbe", "wsf", "wsh", "hta", "php", "phtml", "asp", "aspx", "jsp", "cgi", "pl", "py", "rb", "sh",
+    "bash", "zsh", "ps1", "psm1", "bat", "cmd", "com", "exe", "dll", "scr", "msi", "msp", "cpl", "jar", "apk", "app",
+    "swf",
+))
+SCRIPT_MIMETYPES = frozenset((
+    "text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml", "text/javascript",
+    "application/javascript", "application/x-javascript", "application/ecmascript", "application/x-msdownload",
+    "application/x-dosexec", "application/x-executable", "application/x-sh", "application/x-shellscript",
+    "application/java-archive", "application/x-httpd-php",
+))
+# fmt: on
 
 
 class ComplaintComplaint(models.Model):
@@ -58,7 +76,7 @@ class ComplaintComplaint(models.Model):
         copy=False,
         help="The complainant agreed that their personal data is processed to handle the complaint.",
     )
-    date_consent = fields.Datetime(string="Consent Given On", copy=False, readonly=True)
+    date_consent = fields.Datetime(string="Consent Given On", compute="_compute_date_consent", store=True, copy=False)
     order_reference = fields.Char(help="The order number the complainant gave, as typed.")
     rating_request_pending = fields.Boolean(
         string="Satisfaction Survey Pending",
@@ -94,20 +112,15 @@ class ComplaintComplaint(models.Model):
         for complaint in self:
             complaint.access_url = f"/my/complaints/{complaint.id}"
 
-    # ---------------------------------------------------------------------- CRUD
-
-    @api.model_create_multi
-    def create(self, vals_list):
+    @api.depends("consent_data_processing")
+    def _compute_date_consent(self):
+        # When the consent was given (kept while it holds; emptied when it is withdrawn).
         now = fields.Datetime.now()
-        for vals in vals_list:
-            if vals.get("consent_data_processing") and not vals.get("date_consent"):
-                vals["date_consent"] = now
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if vals.get("consent_data_processing") and "date_consent" not in vals:
-            vals = dict(vals, date_consent=fields.Datetime.now())
-        return super().write(vals)
+        for complaint in self:
+            if not complaint.consent_data_processing:
+                complaint.date_consent = False
+            elif not complaint.date_consent:
+                complaint.date_consent = now
 
     # ------------------------------------------------------------------- actions
 
@@ -125,8 +138,8 @@ class ComplaintComplaint(models.Model):
 
     # ------------------------------------------------------------------- process
 
-    def _change_state(self, new_state, stage=None, action=None, reason=False):
-        result = super()._change_state(new_state, stage=stage, action=action, reason=reason)
+    def _on_state_changed(self, new_state, previous):
+        result = super()._on_state_changed(new_state, previous)
         if new_state == "closed":
             self._queue_rating_request()
         return result
@@ -143,7 +156,7 @@ class ComplaintComplaint(models.Model):
             and (c.partner_id.email or c.complainant_email)
         )
         if to_ask:
-            to_ask.with_context(complaint_change_state=True).write({"rating_request_pending": True})
+            to_ask.write({"rating_request_pending": True})
             cron_id = self.env["ir.model.data"]._xmlid_to_res_id("complaint_handling.ir_cron_complaint_rating_request")
             self.env["ir.cron"].sudo().browse(cron_id)._trigger()
 
@@ -172,7 +185,7 @@ class ComplaintComplaint(models.Model):
         """
         template = self.env.ref("complaint_handling.mail_template_complaint_rating", raise_if_not_found=False)
         complaints = self.sudo()
-        complaints.with_context(complaint_change_state=True).write({"rating_request_pending": False})
+        complaints.write({"rating_request_pending": False})
         for complaint in complaints.filtered(lambda c: c.state == "closed") if template else ():
             try:
                 with self.env.cr.savepoint():
@@ -191,10 +204,12 @@ class ComplaintComplaint(models.Model):
 
     @api.model
     def _portal_check_attachments(self, files, company):
-        """Check uploaded files against the company's limits; return a list of (name, data, mimetype).
+        """Check files sent by a complainant against the company's limits; return a list of (name, data, mimetype).
 
-        ``files`` is a list of (filename, content bytes). The type is guessed from the content, so a
-        renamed executable is refused whatever its name says.
+        ``files`` is a list of (filename, content bytes). The same rules hold on every path that attaches
+        a complainant's files to a complaint (public form, tracking page, Odoo's portal chatter, e-mail):
+        how many, how large, which types (guessed from the content, so a renamed executable is refused
+        whatever its name says), and never a type a browser could run (by name or by content).
         """
         files = [(name, data) for name, data in files if name or data]
         max_count = company.complaint_portal_max_files
@@ -202,32 +217,114 @@ class ComplaintComplaint(models.Model):
             raise UserError(
                 self.env._("You can attach at most %(count)s files. Remove some and send again.", count=max_count)
             )
+        return [self._portal_check_file(name, data, company) for name, data in files]
+
+    @api.model
+    def _portal_check_file(self, name, data, company):
+        """Check one complainant's file (see :meth:`_portal_check_attachments`); return (name, data, mimetype)."""
+        name = (name or "file").replace("/", "_").replace("\\", "_")[-128:]
         max_bytes = (company.complaint_portal_max_file_size or 0) * 1024 * 1024
-        allowed = self._portal_allowed_mimetypes(company)
-        checked = []
-        for name, data in files:
-            name = (name or "file").replace("/", "_").replace("\\", "_")[-128:]
-            if max_bytes and len(data) > max_bytes:
-                raise UserError(
-                    self.env._(
-                        "The file “%(name)s” is larger than %(size)s MB. Send a smaller file.",
-                        name=name,
-                        size=company.complaint_portal_max_file_size,
-                    )
+        if max_bytes and len(data) > max_bytes:
+            raise UserError(
+                self.env._(
+                    "The file “%(name)s” is larger than %(size)s MB. Send a smaller file.",
+                    name=name,
+                    size=company.complaint_portal_max_file_size,
                 )
-            if not data:
-                raise UserError(self.env._("The file “%(name)s” is empty.", name=name))
-            mimetype = guess_mimetype(data, default="application/octet-stream")
-            if mimetype not in allowed:
-                raise UserError(
-                    self.env._(
-                        "The file “%(name)s” is not of an accepted type. Accepted: %(types)s.",
-                        name=name,
-                        types=", ".join(sorted(allowed)),
-                    )
+            )
+        if not data:
+            raise UserError(self.env._("The file “%(name)s” is empty.", name=name))
+        mimetype = guess_mimetype(data, default="application/octet-stream")
+        allowed = self._portal_allowed_mimetypes(company) - SCRIPT_MIMETYPES
+        # The extension as a desktop reads it (Windows ignores trailing dots and spaces: "run.exe .").
+        stem = name.rstrip(". \t")
+        extension = stem.rpartition(".")[2].lower() if "." in stem else ""
+        if mimetype not in allowed or extension in SCRIPT_EXTENSIONS:
+            raise UserError(
+                self.env._(
+                    "The file “%(name)s” is not of an accepted type. Accepted: %(types)s.",
+                    name=name,
+                    types=", ".join(sorted(allowed)),
                 )
-            checked.append((name, data, mimetype))
-        return checked
+            )
+        return name, data, mimetype
+
+    def _portal_check_posted_attachments(self, attachments):
+        """Check attachments (``ir.attachment``) sent by a complainant through Odoo's own routes (portal chatter)."""
+        self.ensure_one()
+        company = self.sudo().company_id
+        attachments = attachments.sudo()
+        max_count = company.complaint_portal_max_files
+        if max_count and len(attachments) > max_count:
+            raise UserError(
+                self.env._("You can attach at most %(count)s files. Remove some and send again.", count=max_count)
+            )
+        for attachment in attachments:
+            self._portal_check_file(attachment.name, attachment.raw or b"", company)
+
+    def _is_complainant_side_post(self, author_id=None):
+        """Whether a message is posted from outside the organisation (portal, token link, e-mail gateway).
+
+        Judged on who posts (a shared user: portal or public) and on the author given (a contact who is no
+        internal user, or none at all for an unknown e-mail sender); never on the context.
+        """
+        if self.env.user.share:
+            return True
+        if author_id is None:
+            return False
+        author = self.env["res.partner"].sudo().browse(author_id).exists()
+        return not author or not any(not user.share for user in author.with_context(active_test=False).user_ids)
+
+    @api.returns("mail.message", lambda value: value.id)
+    def message_post(self, **kwargs):
+        """Complainants' files follow the upload rules on every path (see :meth:`_portal_check_attachments`).
+
+        From Odoo's portal chatter a refused file refuses the message (the complainant sees why); from the
+        mail gateway the refused files are left out and a note says so, so that the e-mail itself is kept.
+        """
+        if len(self) == 1 and self._is_complainant_side_post(kwargs.get("author_id")):
+            kwargs = self._complainant_post_files(kwargs)
+        return super().message_post(**kwargs)
+
+    def _complainant_post_files(self, kwargs):
+        """``kwargs`` of a complainant's ``message_post`` with their files checked (see :meth:`message_post`)."""
+        company = self.sudo().company_id
+        from_gateway = kwargs.get("message_type") == "email"
+        attachment_ids = kwargs.get("attachment_ids") or []
+        if attachment_ids and not from_gateway:
+            self._portal_check_posted_attachments(self.env["ir.attachment"].browse(attachment_ids))
+        files = kwargs.get("attachments") or []
+        if not files:
+            return kwargs
+        if not from_gateway:
+            self._portal_check_attachments([(item[0], item[1]) for item in files], company)
+            return kwargs
+        kept, refused = [], []
+        for item in files:
+            name, data = item[0], item[1]
+            if isinstance(data, str):
+                data = data.encode()
+            elif not isinstance(data, bytes):  # e.g. an attached e-mail (message/rfc822), parsed
+                data = str(data).encode()
+            try:
+                self._portal_check_file(name, data, company)
+            except UserError:
+                refused.append(name or "file")
+                continue
+            kept.append(item)
+        max_count = company.complaint_portal_max_files
+        if max_count and len(kept) > max_count:
+            refused += [item[0] or "file" for item in kept[max_count:]]
+            kept = kept[:max_count]
+        if refused:
+            self.sudo()._message_log(
+                body=Markup("<p>%s</p>")
+                % self.env._(
+                    "Files of an incoming e-mail not kept (type, size or number not accepted): %(names)s",
+                    names=", ".join(refused),
+                )
+            )
+        return dict(kwargs, attachments=kept)
 
     @api.model
     def _portal_check_rate_limit(self, email, ip, company):
@@ -280,6 +377,8 @@ class ComplaintComplaint(models.Model):
             errors["subject"] = self.env._("Say in a few words what your complaint is about.")
         if not (values.get("description") or "").strip():
             errors["description"] = self.env._("Describe what happened.")
+        if values.get("product_id") and not str(values["product_id"]).isdigit():
+            errors["product_id"] = self.env._("Choose a product of the list.")
         if values.get("lang") and values["lang"] not in dict(_lang_get(self)):
             errors["lang"] = self.env._("Choose one of the languages of the list.")
         if values.get("contact_channel") and values["contact_channel"] not in dict(CONTACT_CHANNELS):
@@ -302,23 +401,90 @@ class ComplaintComplaint(models.Model):
 
     @api.model
     def _portal_complainant_partner(self, name, email, phone, lang, company):
-        """The contact of a web complainant: the logged-in customer, the contact with this e-mail, or a new one."""
+        """The contact of a web complainant and whether the e-mail address still needs confirming.
+
+        Returns ``(partner, to_verify)``: the logged-in customer's own contact; for a visitor, a new contact
+        when no contact has this e-mail address; when one has, no contact yet (``to_verify``): typing
+        someone's address must not put the complaint in their portal nor tell the visitor anything about
+        them, so the complaint is linked to that contact only once its owner confirms the address
+        (:meth:`_portal_verify_email`, from the link e-mailed to that address).
+        """
         user = self.env.user
-        if not user._is_public():
-            return user.partner_id
         Partner = self.env["res.partner"].sudo()
+        if not user._is_public():
+            return user.partner_id, False
         normalized = email_normalize(email) if email else False
-        if normalized:
-            partner = Partner.search(
-                [("email_normalized", "=", normalized), ("company_id", "in", [company.id, False])], limit=1
-            )
-            if partner:
-                return partner
         if not normalized:
-            return Partner
-        return Partner.create(
+            return Partner, False
+        if self._portal_find_partners(normalized, company):
+            return Partner, True
+        partner = Partner.create(
             {"name": name, "email": email, "phone": phone or False, "lang": lang or False, "company_id": False}
         )
+        return partner, False
+
+    @api.model
+    def _portal_find_partners(self, normalized_email, company):
+        """The contacts of ``company`` (or shared) with this normalised e-mail address (as superuser)."""
+        return (
+            self.env["res.partner"]
+            .sudo()
+            .search(
+                [("email_normalized", "=", normalized_email), ("company_id", "in", [company.id, False])],
+                order="id",
+            )
+        )
+
+    def _portal_verification_token(self):
+        """The token of the e-mail confirmation link: a signature of the complaint and its e-mail address."""
+        self.ensure_one()
+        email = email_normalize(self.sudo().complainant_email or "") or ""
+        return hmac(self.env(su=True), "complaint-email-verification", f"{self.id}:{email}")
+
+    def _portal_verification_url(self):
+        self.ensure_one()
+        return f"{self.get_base_url()}/complaint/verify/{self.id}/{self._portal_verification_token()}"
+
+    def _portal_send_verification(self):
+        """E-mail the confirmation link to the address given on the public form (only that mailbox gets it).
+
+        Sent outside the complaint's thread (no message on the complaint): the tracking page, which the
+        visitor who typed the address can open, must never show the link.
+        """
+        template = self.env.ref(
+            "complaint_handling.mail_template_complaint_email_verification", raise_if_not_found=False
+        )
+        for complaint in self.sudo() if template else ():
+            template.with_company(complaint.company_id).send_mail(
+                complaint.id, email_values={"model": False, "res_id": False}
+            )
+
+    def _portal_verify_email(self, token):
+        """Confirm the complainant's e-mail address from the link sent to it: link the complaint to the contact
+        with that address (a new one if it was removed meanwhile) and let them follow it in their portal."""
+        self.ensure_one()
+        complaint = self.sudo()
+        if not (token and complaint.complainant_email and consteq(token, self._portal_verification_token())):
+            raise AccessError(self.env._("This confirmation link is not valid any more."))
+        if complaint.partner_id:
+            return complaint.partner_id
+        partner = self._portal_find_partners(email_normalize(complaint.complainant_email), complaint.company_id)[:1]
+        if not partner:
+            partner = (
+                self.env["res.partner"]
+                .sudo()
+                .create(
+                    {
+                        "name": complaint.complainant_name or complaint.complainant_email,
+                        "email": complaint.complainant_email,
+                        "lang": complaint.lang or False,
+                    }
+                )
+            )
+        complaint.partner_id = partner
+        complaint.message_subscribe(partner_ids=partner.ids)
+        complaint._log_step(self.env._("E-mail address confirmed by the complainant"))
+        return partner
 
     @api.model
     def _portal_submit(self, values, files=(), ip=None, company=None):
@@ -335,7 +501,7 @@ class ComplaintComplaint(models.Model):
             raise UserError("\n".join(errors.values()))
         self._portal_check_rate_limit(email, ip, company)
         checked_files = self._portal_check_attachments(list(files), company)
-        partner = self._portal_complainant_partner(
+        partner, to_verify = self._portal_complainant_partner(
             values["complainant_name"].strip(), email, values.get("complainant_phone"), values.get("lang"), company
         )
         vals = {
@@ -362,6 +528,8 @@ class ComplaintComplaint(models.Model):
         complaint = self.sudo().with_context(mail_create_nosubscribe=True).create(vals)
         if partner:
             complaint.message_subscribe(partner_ids=partner.ids)
+        if to_verify:
+            complaint._portal_send_verification()
         if checked_files:
             complaint._portal_post_message(self.env._("Files sent with the complaint."), checked_files)
         return complaint

@@ -103,13 +103,11 @@ class ComplaintComplaint(models.Model):
         )
         return res
 
-    def write(self, vals):
-        # ``_change_state`` writes the state (nobody else may): an ended complaint starts its retention
-        # period, a reopened one stops it.
-        if "state" in vals and self.env.context.get("complaint_change_state"):
-            ended = vals["state"] in ANONYMISABLE_STATES
-            vals = dict(vals, date_ended=(vals.get("date_closed") or fields.Datetime.now()) if ended else False)
-        return super().write(vals)
+    def _state_change_values(self, new_state, now, reason=False):
+        # An ended complaint starts its retention period, a reopened one stops it.
+        vals = super()._state_change_values(new_state, now, reason)
+        vals["date_ended"] = (vals.get("date_closed") or now) if new_state in ANONYMISABLE_STATES else False
+        return vals
 
     @api.constrains("partner_id", "complainant_name", "complainant_email", "complainant_phone", "anonymous")
     def _check_complainant_contact(self):

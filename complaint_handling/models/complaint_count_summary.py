@@ -408,9 +408,18 @@ class ComplaintCountSummaryMixin(models.AbstractModel):
         ]
 
     @api.model
+    def _count_summary_context(self):
+        """The aggregates of a ``_read_group`` being answered from the summary (set by ``_read_group``), or None.
+
+        A tuple only: JSON-RPC cannot send one, so a client that sets the key reads the complaints as usual.
+        """
+        aggregates = self.env.context.get("complaint_count_summary")
+        return aggregates if isinstance(aggregates, tuple) else None
+
+    @api.model
     def _search(self, domain, offset=0, limit=None, order=None):
         query = super()._search(domain, offset=offset, limit=limit, order=order)
-        aggregates = self.env.context.get("complaint_count_summary")
+        aggregates = self._count_summary_context()
         if aggregates and not query.is_empty():
             # A read_group eligible for the summary (see _read_group): same alias, so the domain's and
             # the rules' SQL apply to the summary's columns unchanged.
@@ -427,7 +436,7 @@ class ComplaintCountSummaryMixin(models.AbstractModel):
     @api.model
     def _read_group_having(self, having_domain, query):
         having = super()._read_group_having(having_domain, query)
-        if not self.env.context.get("complaint_count_summary"):
+        if not self._count_summary_context():
             return having
         # Pending changes can bring a combination to 0: such a group has no complaint, like in a COUNT(*).
         nonzero = SQL("SUM(%s) <> 0", SQL.identifier(self._table, "summary_count"))
@@ -435,7 +444,7 @@ class ComplaintCountSummaryMixin(models.AbstractModel):
 
     @api.model
     def _read_group_select(self, aggregate_spec, query):
-        if self.env.context.get("complaint_count_summary"):
+        if self._count_summary_context():
             if aggregate_spec in self._count_summary_aggregates:
                 return SQL("COALESCE(SUM(%s), 0)::bigint", SQL.identifier(self._table, "summary_count"))
             fname, _sep, func = aggregate_spec.partition(":")

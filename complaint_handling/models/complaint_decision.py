@@ -12,6 +12,8 @@ REMEDY_TYPES = [
 ]
 # Remedies that cost the organisation money and so carry an amount.
 MONETARY_REMEDIES = ("refund", "replacement", "repair", "compensation")
+# The decision's terms: once proposed, a change to them is recorded in the complaint's history.
+AUDITED_TERMS = ("remedy_type", "amount", "reasons")
 
 
 class ComplaintDecision(models.Model):
@@ -19,12 +21,17 @@ class ComplaintDecision(models.Model):
 
     A complaint can receive several decisions over time (a rejected one is kept and a new
     one proposed); the latest one that is not cancelled is the complaint's current decision.
+    Its state, approval and dates are process fields: they change through the buttons of its
+    complaint (and the approval of a complaint manager), never by a direct write. Once proposed,
+    a change to its terms is written into the complaint's step history.
     """
 
     _name = "complaint.decision"
     _description = "Complaint Decision"
+    _inherit = ["complaint.process.mixin"]
     _order = "complaint_id, id desc"
     _check_company_auto = True
+    _process_create_defaults = {"state": "draft"}
 
     complaint_id = fields.Many2one(
         "complaint.complaint", required=True, index=True, ondelete="cascade", check_company=True
@@ -79,31 +86,55 @@ class ComplaintDecision(models.Model):
                     )
                 )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su and any(vals.get("state", "draft") != "draft" for vals in vals_list):
-            raise UserError(self.env._("A new decision starts as a draft; propose it from its complaint."))
-        return super().create(vals_list)
-
     def write(self, vals):
-        if "state" in vals and not self.env.context.get("complaint_change_state"):
-            # Otherwise writing the state would skip the process, and the approval with it.
-            raise UserError(self.env._("The status of a decision changes only through the buttons of its complaint."))
-        locked = {"remedy_type", "amount", "reasons"} & set(vals)
-        if locked and any(d.state not in ("draft", "to_approve") for d in self):
+        """Change the terms of draft or waiting decisions; a change to a proposed one is logged in its history."""
+        changed = [name for name in AUDITED_TERMS if name in vals]
+        if changed and any(d.state not in ("draft", "to_approve") for d in self):
             raise UserError(
                 self.env._(
                     "A decision that was approved or communicated cannot be changed; propose a new decision instead."
                 )
             )
+        proposed = self.filtered(lambda d: d.state != "draft") if changed else self.browse()
+        before = {decision.id: {name: decision._audit_value(name) for name in changed} for decision in proposed}
         result = super().write(vals)
-        if locked:
+        if changed:
             # A waiting decision whose new amount is within the limit needs no approval any more;
             # one still above it stays waiting, for the manager to approve the new amount.
-            self.filtered(lambda d: d.state == "to_approve" and not d.approval_required).with_context(
-                complaint_change_state=True
-            ).state = "approved"
+            within_limit = proposed.filtered(lambda d: d.state == "to_approve" and not d.approval_required)
+            within_limit._set_state("approved")
+            proposed._log_amendments(before, changed, within_limit)
         return result
+
+    def _log_amendments(self, before, changed, approved):
+        """Write what changed in these proposed decisions into their complaints' step history."""
+        notes = {}
+        for decision in self:
+            lines = [
+                f"{decision._fields[name].get_description(self.env)['string']}: {before[decision.id][name]} → "
+                f"{decision._audit_value(name)}"
+                for name in changed
+                if before[decision.id][name] != decision._audit_value(name)
+            ]
+            if lines and decision in approved:
+                lines.append(self.env._("Approved without a manager: the amount is within the approval limit."))
+            if lines:
+                notes[decision.complaint_id.id] = "\n".join(lines)
+        if notes:
+            self.env["complaint.complaint"].browse(notes)._log_step(self.env._("Decision amended"), notes=notes)
+
+    def _audit_value(self, name):
+        value = self[name]
+        if name == "remedy_type":
+            return dict(self._fields[name]._description_selection(self.env)).get(value, "")
+        if name == "amount":
+            return self.currency_id.format(value) if self.currency_id else str(value)
+        return value or ""
+
+    def _set_state(self, state, **vals):
+        """Write the decisions' new ``state`` (and its dates): called by the process once it checked the rule."""
+        if self:
+            self.sudo().write(dict(vals, state=state))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_communicated(self):
@@ -119,9 +150,8 @@ class ComplaintDecision(models.Model):
         not_waiting = self.filtered(lambda d: d.state != "to_approve")
         if not_waiting:
             raise UserError(self.env._("Only decisions waiting for approval can be approved."))
-        self.with_context(complaint_change_state=True).write(
-            {"state": "approved", "approved_by_id": self.env.uid, "date_approved": fields.Datetime.now()}
-        )
+        self.complaint_id.check_access("write")
+        self._set_state("approved", approved_by_id=self.env.uid, date_approved=fields.Datetime.now())
         self.complaint_id._log_step(
             self.env._("Decision approved"), notes={d.complaint_id.id: d.display_name for d in self}
         )

@@ -11,7 +11,7 @@ class ComplaintDispute(models.Model):
 
     _name = "complaint.dispute"
     _description = "External Dispute Resolution"
-    _inherit = ["mail.thread"]
+    _inherit = ["complaint.process.mixin", "mail.thread"]
     _order = "date_referred desc, id desc"
     _check_company_auto = True
 

@@ -20,6 +20,7 @@ class ComplaintEscalationLevel(models.Model):
 
     _name = "complaint.escalation.level"
     _description = "Complaint Escalation Level"
+    _inherit = ["complaint.process.mixin"]
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)
@@ -449,6 +450,7 @@ class ComplaintEscalationLog(models.Model):
 
     _name = "complaint.escalation.log"
     _description = "Complaint Escalation Log"
+    _inherit = ["complaint.process.mixin"]
     _order = "date desc, id desc"
 
     # No index of its own: the unique (complaint, level) index serves the lookups by complaint, and the

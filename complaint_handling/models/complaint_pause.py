@@ -8,6 +8,7 @@ class ComplaintPause(models.Model):
 
     _name = "complaint.pause"
     _description = "Complaint Pause"
+    _inherit = ["complaint.process.mixin"]
     _order = "date_start desc, id desc"
 
     complaint_id = fields.Many2one("complaint.complaint", required=True, index=True, ondelete="cascade")
@@ -24,6 +25,7 @@ class ComplaintExtension(models.Model):
 
     _name = "complaint.extension"
     _description = "Complaint Deadline Extension"
+    _inherit = ["complaint.process.mixin"]
     _order = "date desc, id desc"
 
     complaint_id = fields.Many2one("complaint.complaint", required=True, index=True, ondelete="cascade")

@@ -20,6 +20,7 @@ class ComplaintPolicy(models.Model):
 
     _name = "complaint.policy"
     _description = "Complaint Time Policy"
+    _inherit = ["complaint.process.mixin"]
     _order = "sequence, id"
     _check_company_auto = True
 

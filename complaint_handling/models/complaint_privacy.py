@@ -15,6 +15,7 @@ class ComplaintPrivacyLog(models.Model):
 
     _name = "complaint.privacy.log"
     _description = "Complaint Data Protection Log"
+    _inherit = ["complaint.process.mixin"]
     _order = "date desc, id desc"
     _rec_name = "operation"
 
@@ -66,9 +67,10 @@ class ComplaintErasureRequest(models.Model):
 
     _name = "complaint.erasure.request"
     _description = "Complaint Data Erasure Request"
-    _inherit = ["mail.thread"]
+    _inherit = ["complaint.process.mixin", "mail.thread"]
     _order = "id desc"
     _check_company_auto = True
+    _process_create_defaults = {"state": "draft", "name": "/"}
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
@@ -96,12 +98,26 @@ class ComplaintErasureRequest(models.Model):
     refusal_reason = fields.Text(tracking=True)
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     date_done = fields.Datetime(readonly=True, copy=False)
-    complaint_count = fields.Integer(compute="_compute_complaint_count", string="Complaints Concerned")
+    complaint_count = fields.Integer(
+        compute="_compute_complaint_count",
+        string="Complaints Concerned",
+        help="The complaints of this complainant that you can read (a complaint manager sees them all).",
+    )
 
     @api.depends("partner_id", "email", "company_id")
+    @api.depends_context("uid")
     def _compute_complaint_count(self):
+        # Counted with the reader's rights: the request must not tell its author about complaints they
+        # cannot read (a confidential one, another team's).
+        Complaint = self.env["complaint.complaint"].with_context(active_test=False)
         for request in self:
-            request.complaint_count = len(request._find_complaints()) if request.partner_id or request.email else 0
+            if not (request.partner_id or request.email):
+                request.complaint_count = 0
+                continue
+            request.complaint_count = Complaint.search_count(
+                Complaint._privacy_subject_domain(request.partner_id, request.email)
+                + [("company_id", "=", request.company_id.id)]
+            )
 
     @api.constrains("partner_id", "email")
     def _check_subject(self):
@@ -111,19 +127,14 @@ class ComplaintErasureRequest(models.Model):
                     self.env._("An erasure request needs the complainant's contact or a valid e-mail address.")
                 )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su and any(vals.get("state", "draft") != "draft" for vals in vals_list):
-            raise UserError(self.env._("A new erasure request starts as a draft."))
-        requests = super().create(vals_list)
-        for request in requests:
+    def _on_created(self, vals_list):
+        result = super()._on_created(vals_list)
+        for request in self.sudo():
             if request.name == "/":
                 request.name = self.env._("Erasure %(number)s", number=request.id)
-        return requests
+        return result
 
     def write(self, vals):
-        if "state" in vals and not self.env.context.get("complaint_privacy_state"):
-            raise UserError(self.env._("The status of an erasure request changes only through its buttons."))
         if {"partner_id", "email"} & set(vals) and any(r.state not in ("draft", "to_approve") for r in self):
             raise UserError(self.env._("The complainant of an approved or refused erasure request cannot be changed."))
         return super().write(vals)
@@ -134,11 +145,13 @@ class ComplaintErasureRequest(models.Model):
             raise UserError(self.env._("Only draft erasure requests can be deleted; the others are kept as a record."))
 
     def _set_state(self, state, **vals):
-        self.with_context(complaint_privacy_state=True).write(dict(vals, state=state))
+        """Write the requests' new ``state`` (and its dates): called by the buttons once they checked the rule."""
+        self.sudo().write(dict(vals, state=state))
 
     def _check_manager(self):
         if not self.env.user.has_group("complaint_handling.group_complaint_manager"):
             raise AccessError(self.env._("Only a complaint manager can approve or refuse an erasure request."))
+        self.check_access("write")
 
     def _find_complaints(self):
         """Every complaint (archived ones included) of this request's complainant, in its company."""
@@ -153,6 +166,7 @@ class ComplaintErasureRequest(models.Model):
         for request in self:
             if request.state != "draft":
                 raise UserError(self.env._("Only a draft erasure request can be submitted."))
+        self.check_access("write")
         self._set_state("to_approve")
         return True
 

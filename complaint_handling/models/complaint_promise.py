@@ -16,6 +16,7 @@ class ComplaintPromise(models.Model):
 
     _name = "complaint.promise"
     _description = "Complaint Handling Promise (ISO 10001)"
+    _inherit = ["complaint.process.mixin"]
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True, help="The promise as customers read it.")

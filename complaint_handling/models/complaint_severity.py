@@ -6,6 +6,7 @@ class ComplaintSeverity(models.Model):
 
     _name = "complaint.severity"
     _description = "Complaint Severity"
+    _inherit = ["complaint.process.mixin"]
     _order = "level, id"
 
     name = fields.Char(required=True, translate=True)

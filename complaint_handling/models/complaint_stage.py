@@ -24,6 +24,7 @@ class ComplaintStage(models.Model):
 
     _name = "complaint.stage"
     _description = "Complaint Stage"
+    _inherit = ["complaint.process.mixin"]
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)

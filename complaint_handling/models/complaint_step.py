@@ -13,6 +13,7 @@ class ComplaintStep(models.Model):
 
     _name = "complaint.step"
     _description = "Complaint Step History"
+    _inherit = ["complaint.process.mixin"]
     _order = "date desc, id desc"
     _rec_name = "action"
 

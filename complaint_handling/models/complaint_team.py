@@ -6,7 +6,7 @@ class ComplaintTeam(models.Model):
 
     _name = "complaint.team"
     _description = "Complaint Team"
-    _inherit = ["mail.thread"]
+    _inherit = ["complaint.process.mixin", "mail.thread"]
     _order = "sequence, name"
     _check_company_auto = True
 

@@ -27,7 +27,8 @@ def _row(public="", portal="", user="", handler="", manager="", auditor=""):
 # of addons that are not installed are skipped; abstract models (no table) are not listed.
 MATRIX = {
     # complaint_handling: the register and its history
-    "complaint.complaint": _row(portal="r", user="cru", handler="cru", manager="cru", auditor="r"),
+    # Portal customers reach their complaints through the portal pages only (no right over the ORM or RPC).
+    "complaint.complaint": _row(user="cru", handler="cru", manager="cru", auditor="r"),
     "complaint.decision": _row(user="r", handler="crud", manager="crud", auditor="r"),
     "complaint.step": _row(user="r", handler="r", manager="r", auditor="r"),
     "complaint.dispute": _row(user="r", handler="cru", manager="cru", auditor="r"),
@@ -133,7 +134,7 @@ class TestAccessMatrix(ComplaintCase):
             for model in sorted(set(COMPLAINT_CHILDREN) & self._installed_models()):
                 with self.subTest(group=group, model=model):
                     self.assertFalse(self._rights(model, user), f"{group} has no right on {model}")
-            # A portal user may read their own complaints (portal rules), never another's.
+            # Not even their own complaints: the portal pages show them what the tracking page shows.
             with self.subTest(group=group, model="complaint.complaint"), self.assertRaises(AccessError):
                 complaint.with_user(user).read(["subject"])
 

@@ -1,6 +1,7 @@
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import format_datetime
 
@@ -70,7 +71,6 @@ class TestAcknowledgement(ComplaintMailCase):
             user=self.handler,
             channel="phone",
             user_id=self.handler.id,
-            date_deadline="2026-12-04 16:00:00",
         )
         self.partner.lang = "en_US"
         self.Complaint._cron_send_acknowledgements()
@@ -146,8 +146,13 @@ class TestAcknowledgement(ComplaintMailCase):
         self.assertEqual(set(complaints.mapped("state")), {"acknowledged"})
 
     def test_users_cannot_queue_or_unqueue_by_hand(self):
-        complaint = self._create_complaint(user=self.user, ack_pending=False)
+        with self.assertRaisesText(AccessError, "Acknowledgement Pending"):
+            self._create_complaint(user=self.user, ack_pending=False)
+        complaint = self._create_complaint(user=self.user)
         self.assertTrue(complaint.ack_pending, "the queue flag is computed at creation, not taken from the caller")
+        with self.assertRaisesText(AccessError, "Acknowledgement Pending"):
+            complaint.with_user(self.handler).write({"ack_pending": False})
+        self.assertTrue(complaint.ack_pending)
 
 
 @tagged("post_install", "-at_install")

@@ -1,6 +1,6 @@
 import contextlib
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from ..models.complaint_complaint import TRANSITIONS
@@ -205,13 +205,18 @@ class TestLifecycle(ComplaintCase):
         for field, value in (("state", "closed"), ("date_closed", "2024-01-01 00:00:00"), ("reopen_count", 3)):
             with self.subTest(field=field):
                 self.assertRefusedUnchanged(
-                    complaint, lambda f=field, v=value: complaint.write({f: v}), UserError, message="action buttons"
+                    complaint,
+                    lambda f=field, v=value: complaint.write({f: v}),
+                    AccessError,
+                    message="change only through its process",
                 )
         self.assertFalse(complaint.date_closed)
 
     def test_a_new_complaint_cannot_be_created_in_another_state(self):
-        with self.assertRaisesText(UserError, "starts as received"):
+        with self.assertRaisesText(AccessError, "change only through its process"):
             self._create_complaint(state="closed")
+        with self.assertRaisesText(UserError, "starts in a stage of the state Received"):
+            self._create_complaint(stage_id=self._stage("closed").id)
 
     # ------------------------------------------------------------- kanban drag
 

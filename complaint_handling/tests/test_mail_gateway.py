@@ -4,6 +4,7 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from .common import ComplaintCase
+from .test_portal import PNG
 
 ALIAS_DOMAIN = "complaints.test.example.com"
 
@@ -216,14 +217,25 @@ class TestMailGateway(ComplaintMailCase):
             base64.b64decode(attachments.filtered(lambda a: a.name == "invoice.pdf").datas)[:8], b"%PDF-1.4"
         )
 
-    def test_huge_attachment_is_kept(self):
-        payload = b"\xff" * (5 * 1024 * 1024)
+    def test_attachments_follow_the_size_limit_of_complainants_files(self):
+        # 5 MB within the company's limit (10 MB) is kept; over a limit of 2 MB the file is left out, the
+        # e-mail and its other files are kept, and a note says what was left out (the same rules as the portal).
+        payload = PNG + b"\xff" * (5 * 1024 * 1024)
         encoded = base64.encodebytes(payload).decode()
         complaint = self._process(MULTIPART, png=encoded, pdf=base64.b64encode(b"%PDF-1.4").decode())
-        photo = self.env["ir.attachment"].search(
-            [("res_model", "=", "complaint.complaint"), ("res_id", "=", complaint.id), ("name", "=", "photo.png")]
-        )
+        photo = self._attachment(complaint, "photo.png")
         self.assertEqual(photo.file_size, len(payload))
+        self.company.complaint_portal_max_file_size = 2
+        complaint = self._process(MULTIPART, png=encoded, pdf=base64.b64encode(b"%PDF-1.4").decode())
+        self.assertFalse(self._attachment(complaint, "photo.png"))
+        self.assertTrue(self._attachment(complaint, "invoice.pdf"))
+        notes = complaint.message_ids.filtered(lambda m: "not kept" in (m.body or ""))
+        self.assertIn("photo.png", notes.body)
+
+    def _attachment(self, complaint, name):
+        return self.env["ir.attachment"].search(
+            [("res_model", "=", "complaint.complaint"), ("res_id", "=", complaint.id), ("name", "=", name)]
+        )
 
     def test_no_subject_takes_the_start_of_the_body(self):
         complaint = self._process(

@@ -105,9 +105,12 @@ class TestPortalSubmission(PortalCase):
         self.assertNotIn("Internal", bodies)
         self.assertNotIn("→", bodies, "state changes logged in the chatter stay internal")
 
-    def test_submission_reuses_the_contact_with_that_email(self):
+    def test_submission_joins_the_contact_with_that_email_once_confirmed(self):
         complaint = self._submit(complainant_email=self.partner.email)
+        self.assertFalse(complaint.partner_id, "a visitor typing an address does not reach its contact's account")
+        complaint._portal_verify_email(complaint._portal_verification_token())
         self.assertEqual(complaint.partner_id, self.partner)
+        self.assertIn(self.partner, complaint.message_partner_ids)
 
     def test_logged_in_customer_is_the_complainant(self):
         portal = self.env["res.users"].create(

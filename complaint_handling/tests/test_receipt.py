@@ -1,5 +1,5 @@
 from odoo import fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import ComplaintCase
@@ -21,8 +21,16 @@ class TestReceipt(ComplaintCase):
         self.assertEqual(len(set((first | second | other_company).mapped("name"))), 3)
         self.assertEqual(first.display_name, f"{first.name} - The kettle leaks")
 
-    def test_reference_given_at_creation_is_kept(self):
-        complaint = self._create_complaint(name="EXT-0042")
+    def test_reference_is_given_by_the_register_not_by_users(self):
+        for user in (self.user, self.handler, self.manager):
+            with self.subTest(user=user.login), self.assertRaisesText(AccessError, "Reference"):
+                self._create_complaint(user=user, name="EXT-0042")
+        # A migration or an import run by the administrator (superuser) keeps the references it brings.
+        complaint = (
+            self.env["complaint.complaint"]
+            .sudo()
+            .create({"subject": "Imported", "partner_id": self.partner.id, "name": "EXT-0042"})
+        )
         self.assertEqual(complaint.name, "EXT-0042")
 
     def test_company_can_have_its_own_sequence(self):

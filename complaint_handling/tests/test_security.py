@@ -158,10 +158,10 @@ class TestSecurity(ComplaintCase):
             with self.subTest(user=user.login), self.assertRaises(UserError):
                 complaint.with_user(user).unlink()
         self.assertTrue(complaint.exists())
-        complaint.with_user(self.manager).action_archive()
+        complaint.with_user(self.manager)._set_active(False, "Entered twice by mistake")
         self.assertFalse(complaint.active)
         self.assertFalse(self._visible(self.manager, complaint))
-        complaint.with_user(self.manager).action_unarchive()
+        complaint.with_user(self.manager)._set_active(True, "It was not a duplicate")
         self.assertTrue(complaint.active)
 
     def test_complaint_delete_is_refused_even_with_delete_rights(self):

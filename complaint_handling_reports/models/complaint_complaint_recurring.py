@@ -192,27 +192,28 @@ class ComplaintComplaint(models.Model):
             "partner": self.env._("Same complainant"),
         }
 
-    # ---------------------------------------------------------------------- CRUD
+    # ------------------------------------------------------------------- hooks
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        complaints = super().create(vals_list)
-        complaints._refresh_recurring()
-        return complaints
-
-    def write(self, vals):
-        trigger = bool(RECURRING_TRIGGER_FIELDS & set(vals)) or vals.get("state") in (
-            *RECURRING_EXCLUDED_STATES,
-            "reopened",
-        )
-        if not trigger:
-            return super().write(vals)
-        old_values, old_companies = self._recurring_values(), self.company_id
-        result = super().write(vals)
-        self._refresh_recurring(extra_values=old_values, extra_companies=old_companies)
+    def _on_created(self, vals_list):
+        result = super()._on_created(vals_list)
+        self._refresh_recurring()
         return result
 
-    # ---------------------------------------------------------------- detection
+    def _before_write(self, vals):
+        before = super()._before_write(vals)
+        if RECURRING_TRIGGER_FIELDS & set(vals) or vals.get("state") in (*RECURRING_EXCLUDED_STATES, "reopened"):
+            # The clusters the complaints leave are counted again too.
+            before["recurring"] = (self._recurring_values(), self.company_id)
+        return before
+
+    def _after_write(self, vals, before):
+        result = super()._after_write(vals, before)
+        if "recurring" in before:
+            old_values, old_companies = before["recurring"]
+            self._refresh_recurring(extra_values=old_values, extra_companies=old_companies)
+
+        # ---------------------------------------------------------------- detection
+        return result
 
     def _recurring_values(self):
         """{dimension: set of ids} of these complaints (the clusters they belong to)."""

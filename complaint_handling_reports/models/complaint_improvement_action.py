@@ -27,7 +27,8 @@ class ComplaintImprovementAction(models.Model):
 
     _name = "complaint.improvement.action"
     _description = "Complaint Improvement Action"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["complaint.process.mixin", "mail.thread", "mail.activity.mixin"]
+    _process_create_defaults = {"state": "draft"}
     _order = "date_deadline, id desc"
     _check_company_auto = True
 
@@ -215,11 +216,6 @@ class ComplaintImprovementAction(models.Model):
 
     # ---------------------------------------------------------------------- CRUD
 
-    def write(self, vals):
-        if "state" in vals and not self.env.context.get("improvement_change_state"):
-            raise UserError(self.env._("The status of an improvement action changes only through its buttons."))
-        return super().write(vals)
-
     # ------------------------------------------------------------------- actions
 
     def _change_state(self, new_state):
@@ -240,7 +236,8 @@ class ComplaintImprovementAction(models.Model):
             vals["date_done"] = fields.Date.context_today(self)
         elif new_state in ("draft", "in_progress", "cancelled"):
             vals.update(date_done=False, effectiveness=False, date_checked=False, checked_by_id=False)
-        self.with_context(improvement_change_state=True).write(vals)
+        self.check_access("write")
+        self.sudo().write(vals)
         return True
 
     def action_start(self):
@@ -286,7 +283,8 @@ class ComplaintImprovementAction(models.Model):
                         "Write in the note why “%(action)s” is not effective and what comes next.", action=action.name
                     )
                 )
-        self.write(
+        self.check_access("write")
+        self.sudo().write(
             {
                 "effectiveness": result,
                 "date_checked": fields.Date.context_today(self),

@@ -11,8 +11,8 @@ from odoo.addons.complaint_handling.models.complaint_complaint import CHANNELS
 from ..report.complaint_kpi_report import KPI_INDICATORS
 from ..report.svg_chart import bar_chart, line_chart
 
-# Written when the review is prepared or done; frozen once it is done.
-FROZEN_FIELDS = {"date_from", "date_to", "company_id", "snapshot", "date_prepared", "state", "date_done"}
+# The review's period and company: frozen once it is done (its snapshot and dates are process fields).
+FROZEN_FIELDS = {"date_from", "date_to", "company_id"}
 BACKLOG_BUCKETS = ((0, 7), (8, 30), (31, 90), (91, None))
 SNAPSHOT_VERSION = 1
 BREAKDOWN_ROWS = 50
@@ -32,7 +32,8 @@ class ComplaintManagementReview(models.Model):
 
     _name = "complaint.management.review"
     _description = "Complaint Management Review"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["complaint.process.mixin", "mail.thread", "mail.activity.mixin"]
+    _process_create_defaults = {"state": "draft"}
     _order = "date_to desc, id desc"
     _check_company_auto = True
 
@@ -103,11 +104,10 @@ class ComplaintManagementReview(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if FROZEN_FIELDS & set(vals) and not self.env.context.get("management_review_update"):
-            if any(review.state == "done" for review in self):
-                raise UserError(self.env._("This management review is done: its period and its inputs are frozen."))
-            if "snapshot" in vals or "state" in vals:
-                raise UserError(self.env._("Use the buttons Prepare Inputs and Mark as Done."))
+        """The inputs (snapshot, state, dates) change through Prepare Inputs and Mark as Done only; a done
+        review's period is frozen with them."""
+        if FROZEN_FIELDS & set(vals) and any(review.state == "done" for review in self):
+            raise UserError(self.env._("This management review is done: its period and its inputs are frozen."))
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -122,9 +122,8 @@ class ComplaintManagementReview(models.Model):
         for review in self:
             if review.state == "done":
                 raise UserError(self.env._("This management review is done: its inputs are frozen."))
-            review.with_context(management_review_update=True).write(
-                {"snapshot": review._compute_snapshot(), "date_prepared": fields.Datetime.now()}
-            )
+            review.check_access("write")
+            review.sudo().write({"snapshot": review._compute_snapshot(), "date_prepared": fields.Datetime.now()})
         return True
 
     def action_done(self):
@@ -133,7 +132,8 @@ class ComplaintManagementReview(models.Model):
         for review in self:
             if review.state == "done":
                 raise UserError(self.env._("This management review is already done."))
-        self.with_context(management_review_update=True).write({"state": "done", "date_done": fields.Datetime.now()})
+        self.check_access("write")
+        self.sudo().write({"state": "done", "date_done": fields.Datetime.now()})
         return True
 
     def action_open_improvement_actions(self):
@@ -543,6 +543,7 @@ class ComplaintManagementReviewDecision(models.Model):
 
     _name = "complaint.management.review.decision"
     _description = "Management Review Decision"
+    _inherit = ["complaint.process.mixin"]
     _order = "review_id, sequence, id"
 
     review_id = fields.Many2one("complaint.management.review", required=True, ondelete="cascade", index=True)

@@ -32,6 +32,7 @@ class ComplaintObjective(models.Model):
 
     _name = "complaint.objective"
     _description = "Complaint Handling Objective"
+    _inherit = ["complaint.process.mixin"]
     _order = "sequence, id"
     _check_company_auto = True
 

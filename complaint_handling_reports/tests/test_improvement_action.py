@@ -54,7 +54,7 @@ class TestImprovementAction(ComplaintCase):
 
     def test_state_changes_through_methods_only(self):
         action = self._action()
-        with self.assertRaisesText(UserError, "only through its buttons"):
+        with self.assertRaisesText(AccessError, "change only through its process"):
             action.write({"state": "done"})
         action.action_start()
         self.assertEqual(action.state, "in_progress")

@@ -300,7 +300,7 @@ class TestKpiReport(KpiCase):
 
     def test_archived_complaints_are_left_out(self):
         complaints = self._make_set()
-        complaints["d"].with_user(self.manager).active = False
+        complaints["d"].with_user(self.manager)._set_active(False, "Registered twice")
         domain = [("complaint_id", "in", [c.id for c in complaints.values()])]
         self.assertEqual(self.env["complaint.kpi.report"]._kpi_summary(domain)["count"], 3)
 

@@ -162,7 +162,7 @@ class TestManagementReview(ComplaintCase):
         review = self._review()
         review.action_done()
         self.assertEqual(review.snapshot["kpi"]["count"], 5)
-        with self.assertRaisesText(UserError, "Prepare Inputs"):
+        with self.assertRaisesText(AccessError, "change only through its process"):
             self._review().write({"snapshot": {"kpi": {}}})
         self.assertEqual(review.with_user(self.auditor2).snapshot["kpi"]["count"], 5)
         with self.assertRaises(AccessError):

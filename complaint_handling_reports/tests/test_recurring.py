@@ -108,7 +108,7 @@ class TestRecurring(ComplaintCase):
         self.assertEqual(complaints.mapped("is_recurring"), [False] * 3)
         complaints[0].action_reopen(reason="Wrongly rejected")
         self.assertEqual(complaints.mapped("is_recurring"), [True] * 3)
-        complaints[1].active = False
+        complaints[1]._set_active(False, "Registered twice")
         self.assertFalse(complaints[2].is_recurring)
 
     @freeze_time(NOW)

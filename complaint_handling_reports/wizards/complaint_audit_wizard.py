@@ -18,6 +18,15 @@ class ComplaintAuditWizard(models.TransientModel):
         self.ensure_one()
         return self.env["complaint.complaint"].with_context(active_test=False).search_count(self._get_domain())
 
+    def _get_archived_count(self):
+        """How many of them were archived by a complaint manager (each with its reason in its step history)."""
+        self.ensure_one()
+        return (
+            self.env["complaint.complaint"]
+            .with_context(active_test=False)
+            .search_count(self._get_domain() + [("active", "=", False)])
+        )
+
     def _get_kpi_summary(self):
         """Headline indicators of the period from the KPI report, when that report is installed."""
         self.ensure_one()

@@ -77,10 +77,9 @@ class ComplaintComplaint(models.Model):
             else self.env["sale.order"]
         )
         if order:
+            # Linked for the handlers only: the complainant's pages show what they typed, never what the
+            # order holds (the order number and an e-mail address are not proof of who they are).
             values["sale_order_id"] = order.id
-            lines = order.order_line.filtered(lambda line: not line.display_type and not line.is_downpayment)
-            if len(lines.product_id) == 1:
-                values.setdefault("product_id", lines.product_id.id)
         return values
 
     @api.onchange("sale_order_id")

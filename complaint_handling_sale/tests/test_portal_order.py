@@ -1,10 +1,10 @@
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import ComplaintSaleCommon
 
 
 @tagged("post_install", "-at_install")
-class TestPortalOrderLookup(ComplaintSaleCommon):
+class TestPortalOrderLookup(HttpCase, ComplaintSaleCommon):
     """The public form links a complaint to an order only when the number and the customer's e-mail match."""
 
     def _submit(self, reference, email):
@@ -22,8 +22,18 @@ class TestPortalOrderLookup(ComplaintSaleCommon):
     def test_number_and_email_of_a_contact_find_the_order(self):
         complaint = self._submit(self.order.name.lower(), "Contact@Example.com")
         self.assertEqual(complaint.sale_order_id, self.order)
-        self.assertEqual(complaint.product_id, self.product_a, "a one-product order gives the product")
         self.assertEqual(complaint.order_reference, self.order.name.lower())
+        # The complainant's pages show what they typed, nothing the order holds (its products, its customer).
+        self.assertFalse(complaint.product_id)
+        self.assertFalse(complaint.partner_id, "the e-mail of an existing contact is linked once confirmed")
+
+    def test_the_tracking_page_shows_the_number_typed_not_the_order(self):
+        complaint = self._submit(self.order.name.lower(), "Contact@Example.com")
+        token = complaint.sudo()._portal_ensure_token()
+        page = self.url_open(f"/my/complaints/{complaint.id}?access_token={token}").text
+        self.assertIn(self.order.name.lower(), page)
+        for secret in (self.product_a.name, self.order.partner_id.name):
+            self.assertNotIn(secret, page)
 
     def test_number_with_another_email_links_nothing(self):
         self.env["res.partner"].create({"name": "Stranger", "email": "stranger@example.com"})
