@@ -19,3 +19,9 @@ from . import test_ui
 from . import test_privacy
 from . import test_access_matrix
 from . import test_mail_corpus
+from . import test_security_process_fields
+from . import test_security_archive
+from . import test_security_objectivity
+from . import test_security_portal
+from . import test_security_uploads
+from . import test_security_privacy
