@@ -1,5 +1,3 @@
-/** @odoo-module **/
-
 import { registry } from "@web/core/registry";
 
 /**
@@ -15,7 +13,8 @@ registry.category("web_tour.tours").add("complaint_activity_view_can_schedule_to
         },
         {
             content: "An empty cell offers to create one",
-            trigger: ".o_activity_view .o_activity_empty_cell:has(i.fa-plus)",  // the icon shows on hover
+            // The icon shows on hover
+            trigger: ".o_activity_view .o_activity_empty_cell:has(i.fa-plus)",
         },
     ],
 });

@@ -1,11 +1,9 @@
-/** @odoo-module **/
-
 import { ActivityController } from "@mail/views/web/activity/activity_controller";
 import { ActivityRenderer } from "@mail/views/web/activity/activity_renderer";
 
 import { onWillStart } from "@odoo/owl";
-import { user } from "@web/core/user";
 import { patch } from "@web/core/utils/patch";
+import { user } from "@web/core/user";
 
 /**
  * The activity view of the complaint models offers to schedule activities only to those who may:
