@@ -1,4 +1,4 @@
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 /**
  * The activity view of the complaints: scheduling is offered to who may schedule (a handler) and not
@@ -30,7 +30,8 @@ registry.category("web_tour.tours").add("complaint_activity_view_read_only_tour"
         },
         {
             content: "Nothing to schedule for a read-only reader",
-            trigger: ".o_activity_view:not(:has(tfoot .o_record_selector)):not(:has(.o_activity_empty_cell i.fa-plus))",
+            trigger:
+                ".o_activity_view:not(:has(tfoot .o_record_selector)):not(:has(.o_activity_empty_cell i.fa-plus))",
         },
     ],
 });
