@@ -19,3 +19,4 @@ from . import test_ui
 from . import test_privacy
 from . import test_access_matrix
 from . import test_mail_corpus
+from . import test_count_summary
