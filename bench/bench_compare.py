@@ -249,6 +249,23 @@ def _fmt_ms(seconds):
     return f"{seconds * 1000:.1f} ms"
 
 
+def _row(label, ours_value, theirs_value, floor, unit="ms", queries=None):
+    """One line of the results table."""
+    if unit == "ms":
+        ratio = f"{theirs_value / ours_value:.1f}× faster" if theirs_value else ""
+        cells = [_fmt_ms(ours_value), _fmt_ms(theirs_value) if theirs_value else "", ratio]
+        floor_cell = _fmt_ms(floor) if floor is not None else ""
+    else:
+        ratio = f"{ours_value / theirs_value:.1f}×" if theirs_value else ""
+        cells = [f"{ours_value:,.0f} {unit}", f"{theirs_value:,.0f} {unit}" if theirs_value else "", ratio]
+        floor_cell = f"{floor:,.0f} {unit}" if floor is not None else ""
+    if queries:
+        cells[0] += f", {queries[0]} q"
+        if theirs_value:
+            cells[1] += f", {queries[1]} q"
+    return f"| {label} | {' | '.join(cells)} | {floor_cell} |"
+
+
 def _run(env, args):
     # The administrator's context as the web client sends it: language and time zone of the user.
     admin = env.ref("base.user_admin")
@@ -265,19 +282,7 @@ def _run(env, args):
     wanted = set(args.only or ["create", "list", "kanban", "search", "kpi", "escalation"])
 
     def add(label, ours_value, theirs_value, floor, unit="ms", queries=None):
-        if unit == "ms":
-            ratio = f"{theirs_value / ours_value:.1f}× faster" if theirs_value else ""
-            cells = [_fmt_ms(ours_value), _fmt_ms(theirs_value) if theirs_value else "", ratio]
-            floor_cell = _fmt_ms(floor) if floor is not None else ""
-        else:
-            ratio = f"{ours_value / theirs_value:.1f}×" if theirs_value else ""
-            cells = [f"{ours_value:,.0f} {unit}", f"{theirs_value:,.0f} {unit}" if theirs_value else "", ratio]
-            floor_cell = f"{floor:,.0f} {unit}" if floor is not None else ""
-        if queries:
-            cells[0] += f", {queries[0]} q"
-            if theirs_value:
-                cells[1] += f", {queries[1]} q"
-        rows.append(f"| {label} | {' | '.join(cells)} | {floor_cell} |")
+        rows.append(_row(label, ours_value, theirs_value, floor, unit=unit, queries=queries))
         print(rows[-1], flush=True)
 
     print(f"complaints: {n_complaints:,}; helpdesk_mgmt tickets: {n_tickets:,}", flush=True)

@@ -129,7 +129,7 @@ def _run(env, n, scenario, batch_size=None, profile=False, commit=False):
     while True:
         done = Complaint._cron_escalate(batch_size=batch_size)
         if commit:
-            env.cr.commit()  # pylint: disable=invalid-commit  (as ir.cron does after each batch)
+            env.cr.commit()  # pylint: disable=invalid-commit # as ir.cron does after each batch
         env.invalidate_all()
         processed += done
         batches += 1

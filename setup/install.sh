@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs, idempotently: Debian packages, a Python virtual
-# environment with Odoo 18.0 and the pinned tools, and the Odoo config file.
+# environment with Odoo 18.0 and the pinned tools, the pinned JavaScript lint tools
+# (package-lock.json, in node_modules/), and the Odoo config file.
 # Usage: setup/install.sh            (the start and test commands call it first)
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -66,6 +67,23 @@ print("\n".join(dict.fromkeys(paths)))' > "$("$VENV/bin/python" -c 'import sysco
     echo "$fingerprint" > "$stamp"
 }
 
+# prettier (with its XML plugin) and eslint, as pinned in package-lock.json, for tests/test_lint.py.
+install_node_tools() {
+    local stamp=$REPO_ROOT/node_modules/.complaint_handling_stamp fingerprint
+    command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1 \
+        || die "Node.js (18 or later) and npm are needed for the lint tools (prettier, eslint). Install them, e.g. apt-get install nodejs npm."
+    node -e 'process.exit(parseInt(process.versions.node) >= 18 ? 0 : 1)' \
+        || die "Node.js $(node --version) is too old for the lint tools (eslint 9); install Node.js 18 or later."
+    fingerprint=$( { node --version; cat "$REPO_ROOT/package.json" "$REPO_ROOT/package-lock.json"; } | sha256sum | cut -d' ' -f1)
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$fingerprint" ]; then
+        return
+    fi
+    say "Installing the JavaScript lint tools (npm ci) in $REPO_ROOT/node_modules"
+    (cd "$REPO_ROOT" && npm ci --prefer-offline --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null) \
+        || die "npm ci failed (see above); it needs the npm registry or npm's cache."
+    echo "$fingerprint" > "$stamp"
+}
+
 write_odoo_conf() {
     mkdir -p "$RUN_DIR"
     local addons_path
@@ -107,5 +125,6 @@ Start PostgreSQL and create the role:  sudo -u postgres createuser --superuser $
 install_debian_packages
 find_odoo
 build_venv
+install_node_tools
 write_odoo_conf
 check_database_server

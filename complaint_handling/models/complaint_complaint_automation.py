@@ -53,7 +53,7 @@ class ComplaintComplaint(models.Model):
     off or changes its conditions keeps the same, tested behaviour.
     """
 
-    _inherit = "complaint.complaint"
+    _inherit = "complaint.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     high_severity_alerted = fields.Boolean(
         readonly=True,

@@ -53,7 +53,7 @@ class WorkingTimes(BaseWorkingTimes):
 class ComplaintComplaint(models.Model):
     """Time on a complaint: targets from its policy, pauses, extensions, breaches and escalation."""
 
-    _inherit = "complaint.complaint"
+    _inherit = "complaint.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     policy_id = fields.Many2one(
         "complaint.policy",

@@ -20,7 +20,7 @@ def _shorten(text, length):
 class ComplaintComplaint(models.Model):
     """Complaints received by e-mail (mail gateway) and their automatic acknowledgement (ISO 10002 7.2, 7.4)."""
 
-    _inherit = "complaint.complaint"
+    _inherit = "complaint.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     ack_pending = fields.Boolean(
         string="Acknowledgement Pending",

@@ -63,7 +63,7 @@ class ComplaintComplaint(models.Model):
     nothing due reads nothing, and Odoo's cron commits after each batch and calls it again.
     """
 
-    _inherit = "complaint.complaint"
+    _inherit = "complaint.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     anonymised = fields.Boolean(readonly=True, copy=False, help="The personal data of this complaint was removed.")
     date_anonymised = fields.Datetime(string="Anonymised On", readonly=True, copy=False)

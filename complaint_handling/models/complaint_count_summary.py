@@ -296,15 +296,9 @@ class ComplaintCountSummaryMixin(models.AbstractModel):
         ):
             return False
         allowed = self._count_summary_fields()
-        needs_zone = False
-        for spec in groupby:
-            fname, _sep, granularity = spec.partition(":")
-            if fname not in allowed or "." in fname:
-                return False
-            if fname == DATE_DIMENSION:
-                if (granularity or "month") not in MONTH_GRANULARITIES:
-                    return False
-                needs_zone = True
+        groupby_needs_zone = self._count_summary_groupby_needs_zone(groupby, allowed)
+        if groupby_needs_zone is None:
+            return False
         if order:
             # Group orders name the groupby fields or the aggregates only (Odoo checks that too).
             terms = {term.split()[0] for term in order.split(",") if term.strip()}
@@ -313,22 +307,10 @@ class ComplaintCountSummaryMixin(models.AbstractModel):
         leaves = self._count_summary_leaves(domain)
         if leaves is None:
             return False
-        for left, operator, value in leaves:
-            path = left.split(".")
-            if path[0] not in allowed:
-                return False
-            field = self._fields[path[0]]
-            if len(path) > 1:
-                # A path through a many2one is a sub-select on that column: fine on the summary too.
-                if field.type != "many2one" or field.auto_join:
-                    return False
-            elif path[0] == DATE_DIMENSION:
-                if value is False or value is None:
-                    if operator not in ("=", "!="):
-                        return False
-                else:
-                    needs_zone = True
-        if not needs_zone:
+        leaves_need_zone = self._count_summary_leaves_need_zone(leaves, allowed)
+        if leaves_need_zone is None:
+            return False
+        if not (groupby_needs_zone or leaves_need_zone):
             return True
         zone = self._count_summary_zone()
         context_zone = self.env.context.get("tz")
@@ -339,6 +321,43 @@ class ComplaintCountSummaryMixin(models.AbstractModel):
             for left, operator, value in leaves
             if left == DATE_DIMENSION and value not in (False, None)
         )
+
+    @api.model
+    def _count_summary_groupby_needs_zone(self, groupby, allowed):
+        """Whether ``groupby`` (of summary fields only) groups by the day in the user's time zone;
+        None if the summary cannot answer it."""
+        needs_zone = False
+        for spec in groupby:
+            fname, _sep, granularity = spec.partition(":")
+            if fname not in allowed or "." in fname:
+                return None
+            if fname == DATE_DIMENSION:
+                if (granularity or "month") not in MONTH_GRANULARITIES:
+                    return None
+                needs_zone = True
+        return needs_zone
+
+    @api.model
+    def _count_summary_leaves_need_zone(self, leaves, allowed):
+        """Whether the domain ``leaves`` (of summary fields only) compare the day in the user's time
+        zone; None if the summary cannot answer them."""
+        needs_zone = False
+        for left, operator, value in leaves:
+            path = left.split(".")
+            if path[0] not in allowed:
+                return None
+            field = self._fields[path[0]]
+            if len(path) > 1:
+                # A path through a many2one is a sub-select on that column: fine on the summary too.
+                if field.type != "many2one" or field.auto_join:
+                    return None
+            elif path[0] == DATE_DIMENSION:
+                if value is False or value is None:
+                    if operator not in ("=", "!="):
+                        return None
+                else:
+                    needs_zone = True
+        return needs_zone
 
     @api.model
     def _count_summary_leaves(self, domain):

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 class ComplaintComplaint(models.Model):
     """The improvement actions taken on a complaint's cause (ISO 10002 8.7)."""
 
-    _inherit = "complaint.complaint"
+    _inherit = "complaint.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     improvement_action_ids = fields.Many2many(
         "complaint.improvement.action",

@@ -34,7 +34,7 @@ class ComplaintComplaint(models.Model):
     complainant: the same clock as the deadlines.
     """
 
-    _inherit = "complaint.complaint"
+    _inherit = "complaint.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     ack_working_hours = fields.Float(
         string="Time to Acknowledge (working h)",

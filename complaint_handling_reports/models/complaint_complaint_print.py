@@ -22,7 +22,7 @@ APPROVED_STATES = ("approved",) + SENT_DECISION_STATES
 class ComplaintComplaint(models.Model):
     """What the printed reports need from a complaint: language, complainant shown, chatter and audit checks."""
 
-    _inherit = "complaint.complaint"
+    _inherit = "complaint.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------ letters and record
 

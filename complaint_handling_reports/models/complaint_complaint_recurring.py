@@ -120,7 +120,7 @@ class ComplaintComplaint(models.Model):
     """Recurring problems (ISO 10002 8.2): complaints about the same product, category, root cause or from
     the same complainant, more than the company's threshold within its window."""
 
-    _inherit = "complaint.complaint"
+    _inherit = "complaint.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     is_recurring = fields.Boolean(
         string="Recurring",

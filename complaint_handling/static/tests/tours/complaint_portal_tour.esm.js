@@ -1,6 +1,4 @@
-/** @odoo-module **/
-
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 /**
  * The complainant's side (ISO 10002 7.2-7.9, ISO 10003, ISO 10004), in a browser without login.
@@ -10,9 +8,9 @@ import { registry } from "@web/core/registry";
 function attachFile(name, content) {
     return function () {
         const transfer = new DataTransfer();
-        transfer.items.add(new File([content], name, { type: "text/plain" }));
+        transfer.items.add(new File([content], name, {type: "text/plain"}));
         this.anchor.files = transfer.files;
-        this.anchor.dispatchEvent(new Event("change", { bubbles: true }));
+        this.anchor.dispatchEvent(new Event("change", {bubbles: true}));
     };
 }
 
@@ -21,7 +19,8 @@ registry.category("web_tour.tours").add("complaint_portal_submit_tour", {
     steps: () => [
         {
             content: "The published promises are shown",
-            trigger: "section:contains('We acknowledge your complaint within 1 working day.')",
+            trigger:
+                "section:contains('We acknowledge your complaint within 1 working day.')",
         },
         {
             content: "Name",
@@ -100,7 +99,8 @@ registry.category("web_tour.tours").add("complaint_portal_submit_tour", {
         },
         {
             content: "The tracking page shows the complaint and its file",
-            trigger: ".o_complaint_message:contains('Files sent with the complaint.') a:contains('damage.txt')",
+            trigger:
+                ".o_complaint_message:contains('Files sent with the complaint.') a:contains('damage.txt')",
         },
         {
             content: "Add information",
@@ -120,7 +120,8 @@ registry.category("web_tour.tours").add("complaint_portal_submit_tour", {
         },
         {
             content: "The message and its file are on the page",
-            trigger: ".o_complaint_message:contains('XYZ-42') a:contains('courier.txt')",
+            trigger:
+                ".o_complaint_message:contains('XYZ-42') a:contains('courier.txt')",
         },
         {
             content: "Thanked",
@@ -133,7 +134,8 @@ registry.category("web_tour.tours").add("complaint_portal_accept_tour", {
     steps: () => [
         {
             content: "The decision and its reasons are shown",
-            trigger: "#decision .o_complaint_decision_reasons:contains('The kettle was misused')",
+            trigger:
+                "#decision .o_complaint_decision_reasons:contains('The kettle was misused')",
         },
         {
             content: "Accept",
@@ -143,7 +145,8 @@ registry.category("web_tour.tours").add("complaint_portal_accept_tour", {
         },
         {
             content: "Acceptance recorded",
-            trigger: "#decision .o_complaint_decision_answer:contains('You accepted this decision.')",
+            trigger:
+                "#decision .o_complaint_decision_answer:contains('You accepted this decision.')",
         },
     ],
 });
@@ -183,7 +186,8 @@ registry.category("web_tour.tours").add("complaint_portal_reject_tour", {
         },
         {
             content: "Rejection recorded with its reason",
-            trigger: "#decision .o_complaint_decision_answer:contains('shipping costs')",
+            trigger:
+                "#decision .o_complaint_decision_answer:contains('shipping costs')",
         },
         {
             content: "The external dispute is shown",

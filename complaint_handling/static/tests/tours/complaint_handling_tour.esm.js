@@ -1,7 +1,5 @@
-/** @odoo-module **/
-
-import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import {registry} from "@web/core/registry";
+import {stepUtils} from "@web_tour/tour_service/tour_utils";
 
 /**
  * A complaint handler records a complaint in the back office, acknowledges it and
@@ -34,12 +32,14 @@ registry.category("web_tour.tours").add("complaint_handling_tour", {
         },
         {
             content: "Pick the complainant",
-            trigger: '.o_field_widget[name="partner_id"] .o-autocomplete--dropdown-item a:contains("Tour Complainant")',
+            trigger:
+                '.o_field_widget[name="partner_id"] .o-autocomplete--dropdown-item a:contains("Tour Complainant")',
             run: "click",
         },
         {
             content: "The complainant's contact details are copied",
-            trigger: '.o_field_widget[name="complainant_name"] input:value("Tour Complainant")',
+            trigger:
+                '.o_field_widget[name="complainant_name"] input:value("Tour Complainant")',
         },
         {
             content: "Received by phone",
@@ -50,7 +50,8 @@ registry.category("web_tour.tours").add("complaint_handling_tour", {
         },
         {
             content: "The channel is now Phone (the default was Other)",
-            trigger: '.o_field_widget[name="channel"] select:has(option:selected:contains("Phone"))',
+            trigger:
+                '.o_field_widget[name="channel"] select:has(option:selected:contains("Phone"))',
         },
         {
             content: "Set the team",
@@ -59,7 +60,8 @@ registry.category("web_tour.tours").add("complaint_handling_tour", {
         },
         {
             content: "Pick the team",
-            trigger: '.o_field_widget[name="team_id"] .o-autocomplete--dropdown-item a:contains("Tour Team")',
+            trigger:
+                '.o_field_widget[name="team_id"] .o-autocomplete--dropdown-item a:contains("Tour Team")',
             run: "click",
         },
         ...stepUtils.saveForm(),
@@ -74,7 +76,8 @@ registry.category("web_tour.tours").add("complaint_handling_tour", {
         },
         {
             content: "The complaint is acknowledged",
-            trigger: '.o_statusbar_status button[aria-checked="true"]:contains("Acknowledged")',
+            trigger:
+                '.o_statusbar_status button[aria-checked="true"]:contains("Acknowledged")',
         },
         {
             content: "Open the Assessment tab",
@@ -88,7 +91,8 @@ registry.category("web_tour.tours").add("complaint_handling_tour", {
         },
         {
             content: "Pick the category",
-            trigger: '.o_field_widget[name="category_id"] .o-autocomplete--dropdown-item a:contains("Tour Category")',
+            trigger:
+                '.o_field_widget[name="category_id"] .o-autocomplete--dropdown-item a:contains("Tour Category")',
             run: "click",
         },
         {
@@ -98,12 +102,14 @@ registry.category("web_tour.tours").add("complaint_handling_tour", {
         },
         {
             content: "Pick the severity",
-            trigger: '.o_field_widget[name="severity_id"] .o-autocomplete--dropdown-item a:contains("High")',
+            trigger:
+                '.o_field_widget[name="severity_id"] .o-autocomplete--dropdown-item a:contains("High")',
             run: "click",
         },
         {
             content: "The complaint is in scope",
-            trigger: '.o_field_widget[name="scope_decision"] input[data-value="in_scope"]',
+            trigger:
+                '.o_field_widget[name="scope_decision"] input[data-value="in_scope"]',
             run: "click",
         },
         {
@@ -113,7 +119,8 @@ registry.category("web_tour.tours").add("complaint_handling_tour", {
         },
         {
             content: "The complaint is assessed",
-            trigger: '.o_statusbar_status button[aria-checked="true"]:contains("Assessed")',
+            trigger:
+                '.o_statusbar_status button[aria-checked="true"]:contains("Assessed")',
         },
         {
             content: "Its assessment date is shown and the form is saved",

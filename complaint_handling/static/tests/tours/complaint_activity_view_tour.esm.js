@@ -1,6 +1,4 @@
-/** @odoo-module **/
-
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 /**
  * The activity view of the complaints: scheduling is offered to who may schedule (a handler) and not
@@ -15,7 +13,8 @@ registry.category("web_tour.tours").add("complaint_activity_view_can_schedule_to
         },
         {
             content: "An empty cell offers to create one",
-            trigger: ".o_activity_view .o_activity_empty_cell:has(i.fa-plus)",  // the icon shows on hover
+            // The icon shows on hover
+            trigger: ".o_activity_view .o_activity_empty_cell:has(i.fa-plus)",
         },
     ],
 });
@@ -31,7 +30,8 @@ registry.category("web_tour.tours").add("complaint_activity_view_read_only_tour"
         },
         {
             content: "Nothing to schedule for a read-only reader",
-            trigger: ".o_activity_view:not(:has(tfoot .o_record_selector)):not(:has(.o_activity_empty_cell i.fa-plus))",
+            trigger:
+                ".o_activity_view:not(:has(tfoot .o_record_selector)):not(:has(.o_activity_empty_cell i.fa-plus))",
         },
     ],
 });

@@ -1,6 +1,4 @@
-/** @odoo-module **/
-
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 /**
  * An auditor finds the printed documents of a complaint in its Print menu, then opens the
@@ -10,7 +8,8 @@ registry.category("web_tour.tours").add("complaint_print_tour", {
     steps: () => [
         {
             content: "The complaint is open",
-            trigger: '.o_form_view .o_field_widget[name="subject"]:contains("Tour: printed kettle")',
+            trigger:
+                '.o_form_view .o_field_widget[name="subject"]:contains("Tour: printed kettle")',
         },
         {
             content: "Open the actions menu",
@@ -24,7 +23,8 @@ registry.category("web_tour.tours").add("complaint_print_tour", {
         },
         {
             content: "The acknowledgement letter can be printed",
-            trigger: '.o-dropdown--menu .o_menu_item:contains("Acknowledgement Letter")',
+            trigger:
+                '.o-dropdown--menu .o_menu_item:contains("Acknowledgement Letter")',
         },
         {
             content: "The decision letter can be printed",
@@ -36,12 +36,14 @@ registry.category("web_tour.tours").add("complaint_print_tour", {
         },
         {
             content: "Open the Reporting menu",
-            trigger: '.o_menu_sections button[data-menu-xmlid="complaint_handling.complaint_menu_reporting"]',
+            trigger:
+                '.o_menu_sections button[data-menu-xmlid="complaint_handling.complaint_menu_reporting"]',
             run: "click",
         },
         {
             content: "Open the audit report wizard",
-            trigger: '.o-dropdown--menu .dropdown-item[data-menu-xmlid="complaint_handling_reports.complaint_audit_wizard_menu"]',
+            trigger:
+                '.o-dropdown--menu .dropdown-item[data-menu-xmlid="complaint_handling_reports.complaint_audit_wizard_menu"]',
             run: "click",
         },
         {

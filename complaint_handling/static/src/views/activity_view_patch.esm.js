@@ -1,11 +1,9 @@
-/** @odoo-module **/
+import {ActivityController} from "@mail/views/web/activity/activity_controller";
+import {ActivityRenderer} from "@mail/views/web/activity/activity_renderer";
 
-import { ActivityController } from "@mail/views/web/activity/activity_controller";
-import { ActivityRenderer } from "@mail/views/web/activity/activity_renderer";
-
-import { onWillStart } from "@odoo/owl";
-import { user } from "@web/core/user";
-import { patch } from "@web/core/utils/patch";
+import {onWillStart} from "@odoo/owl";
+import {patch} from "@web/core/utils/patch";
+import {user} from "@web/core/user";
 
 /**
  * The activity view of the complaint models offers to schedule activities only to those who may:
@@ -19,14 +17,20 @@ patch(ActivityController.prototype, {
         this.canSchedule = undefined;
         if (this.props.resModel.startsWith("complaint.")) {
             onWillStart(async () => {
-                this.canSchedule = await user.checkAccessRight(this.props.resModel, "write");
+                this.canSchedule = await user.checkAccessRight(
+                    this.props.resModel,
+                    "write"
+                );
             });
         }
     },
 
     get rendererProps() {
-        return { ...super.rendererProps, canSchedule: this.canSchedule };
+        return {...super.rendererProps, canSchedule: this.canSchedule};
     },
 });
 
-ActivityRenderer.props = { ...ActivityRenderer.props, canSchedule: { type: Boolean, optional: true } };
+ActivityRenderer.props = {
+    ...ActivityRenderer.props,
+    canSchedule: {type: Boolean, optional: true},
+};

@@ -1,6 +1,4 @@
-/** @odoo-module **/
-
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 /**
  * A complaint manager opens the objectives dashboard from the Reporting menu, reads an objective's
@@ -12,23 +10,28 @@ registry.category("web_tour.tours").add("complaint_kpi_dashboard_tour", {
     steps: () => [
         {
             content: "The objective's card shows its result",
-            trigger: '.o_kanban_record:contains("Tour: acknowledge on time"):contains("Met")',
+            trigger:
+                '.o_kanban_record:contains("Tour: acknowledge on time"):contains("Met")',
         },
         {
             content: "The card shows the actual percentage with its unit",
-            trigger: '.o_kanban_record:contains("Tour: acknowledge on time") .display-6:contains("100%")',
+            trigger:
+                '.o_kanban_record:contains("Tour: acknowledge on time") .display-6:contains("100%")',
         },
         {
             content: "... and the target with its unit",
-            trigger: '.o_kanban_record:contains("Tour: acknowledge on time") span.text-muted:contains("90%")',
+            trigger:
+                '.o_kanban_record:contains("Tour: acknowledge on time") span.text-muted:contains("90%")',
         },
         {
             content: "A count indicator shows a whole number of complaints, not 0.0",
-            trigger: '.o_kanban_record:contains("Tour: nothing overdue") .display-6:contains("0"):not(:contains("."))',
+            trigger:
+                '.o_kanban_record:contains("Tour: nothing overdue") .display-6:contains("0"):not(:contains("."))',
         },
         {
             content: "Open the analysis of the objective",
-            trigger: '.o_kanban_record:contains("Tour: acknowledge on time") button[name="action_open_analysis"]',
+            trigger:
+                '.o_kanban_record:contains("Tour: acknowledge on time") button[name="action_open_analysis"]',
             run: "click",
         },
         {
