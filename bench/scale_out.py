@@ -161,8 +161,8 @@ class Harness:
 
     def start_pg(self, datadir, port, name):
         logfile = os.path.join(self.tmp, f"{name}.log")
+        self.pg_started.append(datadir)  # before: an interrupted start is stopped too
         self.run_pg(self.pg_bin("pg_ctl"), "-D", datadir, "-l", logfile, "-w", "-t", "60", "-o", f"-p {port}", "start")
-        self.pg_started.append(datadir)
 
     def make_primary(self):
         datadir = os.path.join(self.tmp, "primary")
@@ -1217,8 +1217,8 @@ def main():
     def interrupt(signum, _frame):
         raise KeyboardInterrupt(f"signal {signum}")
 
-    signal.signal(signal.SIGTERM, interrupt)
-    signal.signal(signal.SIGHUP, interrupt)
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # SIGINT too where a shell ignores it
+        signal.signal(signum, interrupt)
 
     def timeout(_signum, _frame):
         raise KeyboardInterrupt(f"--timeout {args.timeout} s reached")
