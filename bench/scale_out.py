@@ -45,6 +45,7 @@ or ``--timeout``); the machine's own PostgreSQL server is only read (``pg_dump``
 import argparse
 import collections
 import configparser
+import contextlib
 import json
 import math
 import os
@@ -430,6 +431,18 @@ max_replication_slots = 5
         for server in self.servers:
             stop_process_group(server)
         self.servers = []
+
+
+def find_pg_bin():
+    """The directory of ``initdb`` and ``pg_ctl``: ``pg_config --bindir``, else Debian's newest version."""
+    candidates = []
+    with contextlib.suppress(OSError):
+        candidates.append(subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True).stdout.strip())
+    debian = "/usr/lib/postgresql"
+    if os.path.isdir(debian):
+        versions = sorted((v for v in os.listdir(debian) if v.isdigit()), key=int, reverse=True)
+        candidates += [os.path.join(debian, v, "bin") for v in versions]
+    return next((c for c in candidates if c and os.path.exists(os.path.join(c, "initdb"))), None)
 
 
 def free_port():
@@ -1188,7 +1201,9 @@ def main():
         "-c", "--config", default=".run/odoo.conf", help="Odoo configuration file (addons path, data_dir)"
     )
     parser.add_argument("--template", help="database on the machine's server to copy (without: initialised by Odoo)")
-    parser.add_argument("--pg-bin", default="/usr/lib/postgresql/15/bin", help="PostgreSQL's binaries")
+    parser.add_argument(
+        "--pg-bin", help="PostgreSQL's binaries (default: pg_config --bindir, or Debian's newest /usr/lib/postgresql/*)"
+    )
     parser.add_argument("--phases", default="single,scaled", help="single, two (two servers, no replica), scaled")
     parser.add_argument("--workers", type=int, default=2, help="HTTP workers per server")
     parser.add_argument("--cron-threads", type=int, default=1, help="cron workers per server")
@@ -1212,6 +1227,9 @@ def main():
         parser.error("--phases: single, two, scaled")
     phases = sorted(set(phases), key=order.index)
 
+    args.pg_bin = args.pg_bin or find_pg_bin()
+    if not args.pg_bin:
+        parser.error("no PostgreSQL server binaries (initdb) found: give --pg-bin")
     harness = Harness(args)
 
     def interrupt(signum, _frame):
