@@ -276,7 +276,8 @@ def _complaints(env, n, partners):
             date_closed, reopen_count, closing_reason, escalation_type, policy_id, date_ack_deadline,
             date_response_deadline, date_deadline, date_first_response, ack_breached, response_breached,
             resolution_breached, is_breached, date_next_escalation, is_paused, paused_hours, extension_hours,
-            ack_pending, confidential, anonymous, create_uid, write_uid, create_date, write_date, decision_id)
+            ack_pending, confidential, anonymous, create_uid, write_uid, create_date, write_date, decision_id,
+            date_ended)
         SELECT c.cid,
                %(prefix)s || to_char(c.d, 'YYYY') || '/' || lpad((%(start)s + c.rn)::text,
                    GREATEST(%(padding)s, length((%(start)s + c.rn)::text)), '0'),
@@ -305,7 +306,9 @@ def _complaints(env, n, partners):
                    c.d + interval '14 days' - interval '4 hours',
                    CASE WHEN c.date_ack IS NULL AND NOT c.ack_late THEN c.d + interval '1 day' END,
                    CASE WHEN c.date_response IS NULL AND NOT c.response_late THEN c.d + interval '7 days' END) END,
-               false, 0, 0, false, false, false, 2, 2, c.d, coalesce(c.date_closed, c.d), c.did
+               false, 0, 0, false, false, false, 2, 2, c.d, coalesce(c.date_closed, c.d), c.did,
+               -- The retention period runs from the end (see ``date_ended``).
+               CASE WHEN c.state IN ('closed', 'rejected', 'withdrawn') THEN coalesce(c.date_closed, c.d) END
           FROM bench_complaint c
           JOIN LATERAL (SELECT id, name, email FROM res_partner
                          WHERE id = (%(partners)s::int[])[1 + (c.rn * 13) %% %(np)s]) p ON true

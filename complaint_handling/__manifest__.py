@@ -1,7 +1,7 @@
 {
     "name": "Complaint Handling (ISO 10002)",
     "summary": "Register, assess, investigate, decide and close customer complaints the way ISO 10002:2018 describes",
-    "version": "18.0.1.1.0",
+    "version": "18.0.2.0.0",
     "category": "Services/Complaints",
     "website": "https://github.com/complaint-handling/complaint_handling",
     "author": "Complaint Handling contributors",
@@ -23,7 +23,6 @@
         "data/mail_template_data.xml",
         "data/mail_template_portal_data.xml",
         "data/complaint_acknowledgement_cron_data.xml",
-        "data/complaint_count_summary_cron_data.xml",
         "data/base_automation_data.xml",
         "data/complaint_privacy_data.xml",
         "views/complaint_complaint_views.xml",
@@ -52,7 +51,7 @@
         "demo/complaint_activity_demo.xml",
     ],
     "assets": {
-        # Odoo loads its activity view lazily: the patch of it goes with it.
+        # Odoo loads its activity view lazily: the complaints' activity view (js_class) goes with it.
         "web.assets_backend_lazy": [
             "complaint_handling/static/src/views/**/*",
         ],
@@ -60,6 +59,5 @@
             "complaint_handling/static/tests/tours/**/*",
         ],
     },
-    "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

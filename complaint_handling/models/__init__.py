@@ -26,4 +26,3 @@ from . import res_partner
 from . import mail_thread
 from . import product
 from . import ir_attachment
-from . import complaint_count_summary

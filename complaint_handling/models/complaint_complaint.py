@@ -1,11 +1,10 @@
 from collections import defaultdict
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, create_index
-from odoo.tools.mail import generate_tracking_message_id
 
 from .complaint_stage import COMPLAINT_STATES, DONE_STATES
 
@@ -38,50 +37,12 @@ TRANSITIONS = {
 # How the acknowledgement reaches the complainant, by intake channel (when not set by hand).
 ACKNOWLEDGEMENT_BY_CHANNEL = {"phone": "phone", "letter": "letter", "in_person": "in_person", "web": "portal"}
 
-# The columns of ``mail_message`` in Odoo 18 with mail, portal, rating and the apps we bridge: the
-# creation trace is inserted by SQL (``_log_creation``) only when no module added another one.
-CREATION_LOG_COLUMNS = {
-    "id",
-    "parent_id",
-    "res_id",
-    "record_alias_domain_id",
-    "record_company_id",
-    "subtype_id",
-    "mail_activity_type_id",
-    "author_id",
-    "author_guest_id",
-    "mail_server_id",
-    "create_uid",
-    "write_uid",
-    "subject",
-    "model",
-    "record_name",
-    "message_type",
-    "email_from",
-    "message_id",
-    "reply_to",
-    "email_layout_xmlid",
-    "body",
-    "is_internal",
-    "reply_to_force_new",
-    "email_add_signature",
-    "date",
-    "pinned_at",
-    "create_date",
-    "write_date",
-}
-
-# Likewise for the creator's subscription (``_subscribe_creator``): the columns of ``mail_followers``.
-FOLLOWER_COLUMNS = {"id", "res_model", "res_id", "partner_id"}
-
 
 def complaint_display_name(reference, subject):
     """A complaint's display name from its reference and subject (also used on plain values by batch jobs)."""
     return f"{reference} - {subject}" if subject else reference
 
 
-# ``env.cr.cache`` key of the defaults computed during one ``create`` (``_add_missing_default_values``).
-DEFAULTS_MEMO = "complaint_handling.create_defaults"
 # Who may say who a complaint is about: changed only by people it is not about (ISO 10002 4.6).
 OBJECTIVITY_FIELDS = ("subject_user_ids", "subject_team_id")
 
@@ -278,23 +239,30 @@ class ComplaintComplaint(models.Model):
     ]
 
     def init(self):
-        """Indexes for the reads of a register with a million complaints (see bench/README.md).
+        """Create the indexes of :meth:`_index_specs`: the one ``init`` of the complaints' table."""
+        result = super().init()
+        for name, expressions, where in self._index_specs():
+            create_index(self.env.cr, name, self._table, expressions, where=where)
+        return result
+
+    @api.model
+    def _index_specs(self):
+        """Hook: the indexes of the complaints' table besides the fields' own, as ``(name, expressions, where)``.
+
+        Here, for the reads of a register with a million complaints (see bench/README.md):
 
         - the list's default order (``_order``): its first page is read from the index, not sorted;
-        - the kanban columns (count by stage), a stage + team filter and the KPI pivot (count by
-          month and category) are answered from the index alone (index-only scans), without
-          reading the complaints' rows.
-        All are partial on ``active``, as the default searches are; ``company_id`` is in them for
-        the multi-company record rule.
+        - the kanban columns (count by stage), a stage + team filter and the KPI pivot (count by month and
+          category) are answered from the index alone (index-only scans), without reading the rows.
+
+        All are partial on ``active``, as the default searches are; ``company_id`` is in them for the
+        multi-company record rule. Aspects extend the list (``super()`` first).
         """
-        result = super().init()
-        for name, expressions in [
-            ("complaint_complaint_list_order_index", ["priority DESC", "date_received DESC", "id DESC"]),
-            ("complaint_complaint_stage_team_index", ["stage_id", "team_id", "company_id"]),
-            ("complaint_complaint_month_category_index", ["date_received", "category_id", "company_id"]),
-        ]:
-            create_index(self.env.cr, name, self._table, expressions, where="active")
-        return result
+        return [
+            ("complaint_complaint_list_order_index", ["priority DESC", "date_received DESC", "id DESC"], "active"),
+            ("complaint_complaint_stage_team_index", ["stage_id", "team_id", "company_id"], "active"),
+            ("complaint_complaint_month_category_index", ["date_received", "category_id", "company_id"], "active"),
+        ]
 
     # ------------------------------------------------------------------ computes
 
@@ -394,26 +362,7 @@ class ComplaintComplaint(models.Model):
         """
         if not self.env.su and any(vals.get("confidential") for vals in vals_list):
             self._check_can_mark_confidential()
-        # The creator's subscription and the chatter's creation trace ("Complaint created") are
-        # written in a few queries by ``_subscribe_creator`` and ``_log_creation``, instead of one
-        # ORM follower and one ORM message per complaint by ``mail.thread.create``.
-        context = self.env.context
-        subscribe = not (context.get("tracking_disable") or context.get("mail_create_nosubscribe"))
-        log_creation = not (context.get("tracking_disable") or context.get("mail_create_nolog"))
-        creator = self.with_context(mail_create_nosubscribe=True, mail_create_nolog=True)
-        memo_owner = DEFAULTS_MEMO not in self.env.cr.cache
-        if memo_owner:
-            self.env.cr.cache[DEFAULTS_MEMO] = {}  # see ``_add_missing_default_values``
-        try:
-            complaints = super(ComplaintComplaint, creator).create(vals_list).with_env(self.env)
-        finally:
-            if memo_owner:
-                self.env.cr.cache.pop(DEFAULTS_MEMO, None)
-        if subscribe and self.env.user.active:
-            complaints._subscribe_creator()
-        if log_creation:
-            complaints._log_creation()
-        return complaints
+        return super().create(vals_list)
 
     @api.model
     def _complete_create_values(self, vals_list):
@@ -564,42 +513,6 @@ class ComplaintComplaint(models.Model):
                 self.env._("Complaints are never deleted, so that the record stays complete. Archive it instead.")
             )
 
-    @api.model
-    def _add_missing_default_values(self, values):
-        """Odoo's defaults, computed once per batch for the complaints given the same fields.
-
-        ``default_get`` walks every field of the model for each new record. Within one ``create``, the
-        complaints given the same fields get the same defaults (same user, company and context; one
-        moment of receipt for the batch), so the first one's are copied to the others.
-        """
-        memo = self.env.cr.cache.get(DEFAULTS_MEMO)
-        if memo is None:
-            return super()._add_missing_default_values(values)
-        key = (self.env, frozenset(values))
-        defaults = memo.get(key)
-        if defaults is None:
-            completed = super()._add_missing_default_values(values)
-            defaults = memo[key] = {name: value for name, value in completed.items() if name not in values}
-        # x2many defaults are lists of commands: each complaint gets its own list.
-        return {**{name: list(v) if isinstance(v, list) else v for name, v in defaults.items()}, **values}
-
-    def _check_company(self, fnames=None):
-        """Odoo's check, run on one complaint per distinct company and values of the fields checked.
-
-        Odoo checks the records one by one; whether a complaint passes depends only on its company and
-        those values, which the complaints of a batch (an import, the intake) mostly share. Each
-        combination is checked once, on the first complaint that has it (the error names that one).
-        """
-        if len(self) < 2:
-            return super()._check_company(fnames)
-        names = self._fields if fnames is None or {"company_id", "company_ids"} & set(fnames) else fnames
-        checked = [name for name in names if self._fields[name].relational and self._fields[name].check_company]
-        representatives = {}
-        for complaint in self.sudo():
-            key = (complaint.company_id.id, *(complaint[name]._ids for name in checked))
-            representatives.setdefault(key, complaint.id)
-        return super(ComplaintComplaint, self.browse(list(representatives.values())))._check_company(fnames)
-
     # ------------------------------------------------------------------- process
 
     @api.model
@@ -636,108 +549,6 @@ class ComplaintComplaint(models.Model):
         prefix, suffix = sequence._get_prefix_suffix()
         number_format = f"%0{sequence.padding}d"
         return [prefix + number_format % number + suffix for (number,) in self.env.cr.fetchall()]
-
-    def _subscribe_creator(self):
-        """Make the current user follow these new complaints, as ``mail.thread.create`` does.
-
-        Same followers and subtypes (the model's default ones) as ``mail.followers._insert_followers``,
-        inserted in two queries instead of one ORM follower per complaint. A complaint the creator
-        already follows (e.g. as its handler, subscribed by ``_message_auto_subscribe``) goes
-        through the ORM, which merges the subtypes.
-        """
-        Followers = self.env["mail.followers"].sudo()
-        columns = {name for name, field in Followers._fields.items() if field.store and field.column_type}
-        if not self or columns - FOLLOWER_COLUMNS:
-            if self:
-                Followers._insert_followers(
-                    self._name, self.ids, self.env.user.partner_id.ids, customer_ids=[], check_existing=False
-                )
-            return
-        partner = self.env.user.partner_id
-        self.env["mail.followers"].flush_model()
-        self.env.cr.execute(
-            SQL(
-                """INSERT INTO mail_followers (res_model, res_id, partner_id)
-                   SELECT %(model)s, res_id, %(partner)s FROM unnest(%(ids)s::int[]) AS res_id ORDER BY res_id
-                   ON CONFLICT DO NOTHING
-                RETURNING id, res_id""",
-                model=self._name,
-                partner=partner.id,
-                ids=self.ids,
-            )
-        )
-        inserted = dict(self.env.cr.fetchall())
-        subtype_ids = self.env["mail.message.subtype"].default_subtypes(self._name)[0].ids
-        if inserted and subtype_ids:
-            self.env.cr.execute(
-                SQL(
-                    """INSERT INTO mail_followers_mail_message_subtype_rel (mail_followers_id, mail_message_subtype_id)
-                       SELECT follower_id, subtype_id FROM unnest(%(followers)s::int[]) AS follower_id,
-                                                           unnest(%(subtypes)s::int[]) AS subtype_id""",
-                    followers=list(inserted),
-                    subtypes=subtype_ids,
-                )
-            )
-        self.env["mail.followers"].invalidate_model()
-        self.invalidate_recordset(["message_follower_ids", "message_partner_ids", "message_is_follower"])
-        followed = self - self.browse(inserted.values())
-        if followed:
-            Followers._insert_followers(
-                self._name, followed.ids, partner.ids, customer_ids=[], check_existing=True, existing_policy="update"
-            )
-
-    def _log_creation(self):
-        """Log the creation trace ("Complaint created") in the chatter of these new complaints.
-
-        The same note ``mail.thread.create`` logs (``_message_log_batch``: author, subtype Note,
-        internal, no notification), inserted in one query: the ORM creates one ``mail.message``
-        per complaint (defaults, HTML sanitising and cache updates for each), a quarter of the time
-        of a batch create. When a module adds a column to ``mail_message`` (a value we would not
-        know how to fill), the ORM path is taken instead.
-        """
-        if not self:
-            return
-        if type(self)._creation_message is type(self.env["mail.thread"])._creation_message:
-            # mail.thread's text ("Complaint created") depends on the model only: translated once.
-            text = self[:1]._creation_message()
-            bodies = dict.fromkeys(self.ids, text)
-        else:
-            bodies = {complaint.id: complaint._creation_message() for complaint in self}
-        Message = self.env["mail.message"].sudo()
-        columns = {name for name, field in Message._fields.items() if field.store and field.column_type}
-        if self._creation_subtype() or columns - CREATION_LOG_COLUMNS:
-            self._message_log_batch(bodies=bodies)
-            return
-        author_id, email_from = self._message_compute_author(raise_on_email=False)
-        reply_to = self.env["mail.thread"]._notify_get_reply_to(default=email_from)[False]
-        # Sanitised as the ORM does, once per distinct text (usually one for the whole batch).
-        body_field = Message._fields["body"]
-        html = {text: str(body_field.convert_to_cache(escape(text), Message)) for text in set(bodies.values())}
-        ids = self.ids
-        self.env.cr.execute(
-            SQL(
-                """INSERT INTO mail_message (model, res_id, body, author_id, email_from, message_type, subtype_id,
-                                            is_internal, message_id, reply_to, email_add_signature, date,
-                                            create_uid, create_date, write_uid, write_date)
-                   SELECT %(model)s, m.res_id, m.body, %(author)s, %(email_from)s, 'notification', %(subtype)s,
-                          true, m.message_id, %(reply_to)s, false, %(date)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-                     FROM unnest(%(ids)s::int[], %(bodies)s::text[], %(message_ids)s::varchar[])
-                          WITH ORDINALITY AS m(res_id, body, message_id, n)
-                 ORDER BY m.n""",
-                model=self._name,
-                author=author_id or None,
-                email_from=email_from or None,
-                subtype=self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
-                reply_to=reply_to or None,
-                date=fields.Datetime.now(),
-                uid=self.env.uid,
-                now=self.env.cr.now(),
-                ids=ids,
-                bodies=[html[bodies[complaint_id]] for complaint_id in ids],
-                message_ids=[generate_tracking_message_id("message-notify") for _id in ids],
-            )
-        )
-        self.invalidate_recordset(["message_ids", "message_needaction", "message_needaction_counter"])
 
     def _log_step(self, action, note=False, notes=None):
         """Append one line per complaint to the step history, without a change of state.

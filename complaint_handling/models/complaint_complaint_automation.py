@@ -3,47 +3,10 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import fields, models
-from odoo.tools import formataddr, ormcache
+from odoo.tools import formataddr
 
 # Severity level from which complaint managers are alerted (High = 3, Critical = 4 in the shipped data).
 HIGH_SEVERITY_LEVEL = 3
-
-
-class BaseAutomation(models.Model):
-    _inherit = "base.automation"
-
-    @ormcache("self.id")
-    def _trigger_field_names(self):
-        """Names of the rule's trigger fields, cached: read on every write of a complaint (see below)."""
-        return frozenset(self.sudo().trigger_field_ids.mapped("name"))
-
-    def write(self, vals):
-        # The cache of ``_trigger_field_names``: the fields that define them (directly or through
-        # their compute, from the domain) are changed rarely, by an administrator.
-        if {"trigger_field_ids", "trigger", "filter_domain", "model_id"} & set(vals):
-            self.env.registry.clear_cache()
-        return super().write(vals)
-
-    def _filter_post_export_domain(self, records, feedback=False):
-        """Skip the rule's domain when none of its trigger fields was written: the rule cannot fire.
-
-        On a write, and on every recomputation of a stored computed field, ``base_automation``
-        evaluates the domain of each rule on each record (``filtered_domain``, in Python) and only
-        then keeps the records whose trigger fields changed (``_check_trigger_fields``, which
-        compares the values in ``old_values``). A field missing from ``old_values`` counts as
-        unchanged there, so when no trigger field is in it no record can pass, and evaluating the
-        domain is wasted work (on a batch create of complaints, one pass per stored computed
-        field: deadlines, policy, flags...). Same outcome, without that work. Limited to the
-        complaint models, whose shipped rules all have trigger fields.
-        """
-        old_values = self.env.context.get("old_values")
-        if old_values and records and records._name.startswith("complaint."):
-            trigger_names = self._trigger_field_names()
-            if trigger_names:
-                written = set().union(*(old_values.get(record_id, ()) for record_id in records._ids))
-                if not trigger_names & written:
-                    return records.browse(), None
-        return super()._filter_post_export_domain(records, feedback=feedback)
 
 
 class ComplaintComplaint(models.Model):

@@ -9,17 +9,10 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.misc import babel_locale_parse, get_lang
 
-from odoo.addons.base_automation.models.base_automation import WRITE_TRIGGERS
-
 from .complaint_complaint import complaint_display_name
+from .complaint_target import TARGETS, is_late, is_met
 from .working_time import WorkingTimes as BaseWorkingTimes
 
-# target -> (deadline field, breach flag, extra hours field, policy hours field)
-TARGETS = {
-    "acknowledgement": ("date_ack_deadline", "ack_breached", "ack_extra_hours", "ack_hours"),
-    "first_response": ("date_response_deadline", "response_breached", "response_extra_hours", "first_response_hours"),
-    "resolution": ("date_deadline", "resolution_breached", "resolution_extra_hours", "resolution_hours"),
-}
 # States that communicate a first response to the complainant (a decision, or the reasoned rejection).
 RESPONSE_STATES = ("decision_communicated", "rejected")
 ESCALATION_BATCH = 2000  # complaints per batch: one transaction, its rows locked for a second or two
@@ -131,16 +124,16 @@ class ComplaintComplaint(models.Model):
 
     def _compute_deadline(self, target):
         """Deadline of ``target``: its policy hours plus the pauses and extensions, in working time from receipt."""
-        deadline_field, _flag, extra_field, hours_field = TARGETS[target]
+        target = TARGETS[target]
         times = WorkingTimes()
         for complaint in self:
             policy = complaint.policy_id.sudo()
             if not (policy and complaint.date_received):
-                complaint[deadline_field] = complaint[deadline_field]
+                complaint[target.deadline_field] = complaint[target.deadline_field]
                 continue
-            hours = policy[hours_field]
-            complaint[deadline_field] = hours and times[policy.calendar_id].plan(
-                complaint.date_received, hours + complaint.sudo()[extra_field]
+            hours = policy[target.policy_hours_field]
+            complaint[target.deadline_field] = hours and times[policy.calendar_id].plan(
+                complaint.date_received, hours + complaint.sudo()[target.extra_hours_field]
             )
 
     @api.depends("extension_ids.hours")
@@ -198,11 +191,7 @@ class ComplaintComplaint(models.Model):
 
     def _target_met(self, target):
         self.ensure_one()
-        if target == "acknowledgement":
-            return self.date_acknowledged
-        if target == "first_response":
-            return self.date_first_response
-        return self.is_done
+        return is_met(self, TARGETS[target])
 
     def _mark_breaches(self, now=None):
         """Set the breach flags of the targets missed: met late, or not met and past due (not while paused).
@@ -216,7 +205,7 @@ class ComplaintComplaint(models.Model):
         flags = defaultdict(set)
         for target, complaints in newly.items():
             for complaint in complaints:
-                flags[complaint.id].add(TARGETS[target][1])
+                flags[complaint.id].add(TARGETS[target].breach_field)
         by_flags = defaultdict(list)
         for complaint_id, complaint_flags in flags.items():
             by_flags[frozenset(complaint_flags)].append(complaint_id)
@@ -244,22 +233,9 @@ class ComplaintComplaint(models.Model):
         """``{target: complaints}`` whose ``target`` is missed at ``now`` and not flagged yet (nothing written)."""
         newly = defaultdict(list)
         for complaint in self:
-            for target, (deadline_field, flag, _extra, _hours) in TARGETS.items():
-                deadline = complaint[deadline_field]
-                if complaint[flag] or not deadline:
-                    continue
-                met = complaint._target_met(target)
-                if target == "acknowledgement" and met:
-                    late = complaint.date_acknowledged > deadline
-                elif target == "first_response" and met:
-                    late = complaint.date_first_response > deadline
-                elif target == "resolution" and met:
-                    # Closed or rejected late; a complaint withdrawn by the complainant is not ours to be late on.
-                    late = complaint.state != "withdrawn" and (complaint.date_closed or now) > deadline
-                else:
-                    late = not complaint.is_done and not complaint.is_paused and now > deadline
-                if late:
-                    newly[target].append(complaint.id)
+            for key, target in TARGETS.items():
+                if not complaint[target.breach_field] and is_late(complaint, target, now):
+                    newly[key].append(complaint.id)
         return {target: self.browse(ids) for target, ids in newly.items()}
 
     def _escalation_schedule(self, levels, times, fired=None):
@@ -275,11 +251,11 @@ class ComplaintComplaint(models.Model):
             fired = set(self.sudo().escalation_log_ids.level_id.ids)
         calendar = self._working_calendar()
         schedule = []
-        for target, (deadline_field, flag, _extra, _hours) in TARGETS.items():
-            deadline = self[deadline_field]
+        for target, spec in TARGETS.items():
+            deadline = self[spec.deadline_field]
             if not deadline or self._target_met(target):
                 continue
-            if not self[flag]:
+            if not self[spec.breach_field]:
                 schedule.append((target, False, deadline))
             for level, level_target, company_id, delay in times.levels(levels):
                 if level_target != target or level.id in fired:
@@ -347,11 +323,11 @@ class ComplaintComplaint(models.Model):
             working = times[complaint._working_calendar()]
             hours = working.hours_between(complaint.date_paused, now)
             vals = {"is_paused": False, "date_paused": False, "paused_hours": complaint.paused_hours + hours}
-            for target, (deadline_field, _flag, extra_field, _hours) in TARGETS.items():
-                deadline = complaint[deadline_field]
+            for target, spec in TARGETS.items():
+                deadline = complaint[spec.deadline_field]
                 if deadline and not complaint._target_met(target) and deadline > complaint.date_paused:
-                    vals[extra_field] = complaint.sudo()[extra_field] + hours
-                    vals[deadline_field] = working.plan(deadline, hours)
+                    vals[spec.extra_hours_field] = complaint.sudo()[spec.extra_hours_field] + hours
+                    vals[spec.deadline_field] = working.plan(deadline, hours)
             complaint._write_timeliness(vals)
             if complaint.id in open_pause:
                 open_pause[complaint.id].write({"date_end": now, "hours": hours})
@@ -365,7 +341,7 @@ class ComplaintComplaint(models.Model):
             raise UserError(self.env._("An extension adds a positive number of working hours."))
         if not (reason and reason.strip()):
             raise UserError(self.env._("Give the reason of the extension; it is kept in the complaint's history."))
-        deadline_field, _flag, extra_field, _hours = TARGETS[target]
+        deadline_field, extra_field = TARGETS[target].deadline_field, TARGETS[target].extra_hours_field
         times = WorkingTimes()
         self.env["complaint.extension"].sudo().create(
             [{"complaint_id": c.id, "target": target, "hours": hours, "reason": reason} for c in self]
@@ -450,11 +426,10 @@ class ComplaintComplaint(models.Model):
     def _escalate(self, now=None):
         """Mark the breaches and fire the escalation levels due, each once per complaint, in sequence order.
 
-        Set-based, for thousands of complaints at once: one pass over the complaints finds their new
-        breaches, the levels due and the next escalation date; the levels due are fired together
-        (``complaint.escalation.level._fire``: one INSERT per table for all of them), then the breach
-        flags and the next date are written with one UPDATE, so each complaint row is rewritten once
-        per run (a complaint row update touches all the register's indexes).
+        Set-based, for thousands of complaints at once: the breach flags are written together (one write
+        per combination of flags), one pass over the complaints finds the levels due, and the levels fire
+        together (``complaint.escalation.level._fire``). The next escalation date follows from the new
+        state (its computed field: levels fired, breaches flagged).
         """
         now = now or fields.Datetime.now()
         levels = (
@@ -463,70 +438,17 @@ class ComplaintComplaint(models.Model):
             .search([("active", "=", True)])
             .sorted(lambda lv: (lv.sequence, lv.id))
         )
-        # An automation rule listening to the breach flags gets them through the ORM; otherwise they
-        # need none of the write machinery (the rules would check their conditions on every complaint).
-        by_orm = self._breach_flags_watched()
-        newly = self._mark_breaches(now) if by_orm else self._breaches_due(now)
-        flagged = {target: set(complaints.ids) for target, complaints in newly.items()}
+        self._mark_breaches(now)
         times = WorkingTimes()
         fired_levels = self._escalation_fired_levels()
         due = defaultdict(list)
-        next_dates = []
         for complaint in self:
-            upcoming = []
             fired = fired_levels.get(complaint.id, set())
-            for target, level, moment in complaint._escalation_schedule(levels, times, fired):
+            for _target, level, moment in complaint._escalation_schedule(levels, times, fired):
                 if level and moment and moment <= now:
                     due[level].append(complaint.id)
-                elif moment and (level or complaint.id not in flagged.get(target, ())):
-                    # What remains once this run is done: the levels not due yet and the breaches not marked.
-                    upcoming.append(moment)
-            next_dates.append(min(upcoming, default=None))
         levels._fire({level: self.browse(ids) for level, ids in due.items()}, now)
-        # As ``_compute_date_next_escalation`` would compute it from the new state (the levels just fired,
-        # or already fired by another worker, are out of the schedule), also when nothing fired.
-        field = self._fields["date_next_escalation"]
-        self.env.remove_to_compute(field, self)
-        self.flush_recordset()
-        self.env.remove_to_compute(field, self)
-        targets = list(TARGETS)
-        self.env.cr.execute(
-            SQL(
-                """UPDATE complaint_complaint AS c
-                      SET date_next_escalation = v.next_date,
-                          ack_breached = c.ack_breached OR v.ack,
-                          response_breached = c.response_breached OR v.response,
-                          resolution_breached = c.resolution_breached OR v.resolution,
-                          is_breached = c.is_breached OR v.ack OR v.response OR v.resolution,
-                          write_uid = CASE WHEN v.ack OR v.response OR v.resolution THEN %(uid)s ELSE c.write_uid END,
-                          write_date = CASE WHEN v.ack OR v.response OR v.resolution THEN %(now)s ELSE c.write_date END
-                     FROM unnest(%(ids)s::int[], %(next_dates)s::timestamp[], %(ack)s::bool[], %(response)s::bool[],
-                                 %(resolution)s::bool[]) AS v(id, next_date, ack, response, resolution)
-                    WHERE c.id = v.id""",
-                uid=self.env.uid,
-                now=now,
-                ids=list(self.ids),
-                next_dates=next_dates,
-                **{
-                    key: [not by_orm and cid in flagged.get(target, ()) for cid in self.ids]
-                    for key, target in zip(("ack", "response", "resolution"), targets, strict=True)
-                },
-            )
-        )
-        self.invalidate_recordset(
-            ["date_next_escalation", "is_breached", "write_uid", "write_date"] + [TARGETS[t][1] for t in targets]
-        )
-
-    @api.model
-    def _breach_flags_watched(self):
-        """Whether an active automation rule reacts to a change of the breach flags of complaints."""
-        flags = {"is_breached"} | {flag for _deadline, flag, _extra, _hours in TARGETS.values()}
-        rules = (
-            self.env["base.automation"]
-            .sudo()
-            .search([("model_name", "=", self._name), ("trigger", "in", WRITE_TRIGGERS)])
-        )
-        return any(not rule.trigger_field_ids or flags & set(rule.trigger_field_ids.mapped("name")) for rule in rules)
+        self.flush_recordset(["date_next_escalation"])
 
     def _escalation_facts(self):
         """``{complaint id: EscalationFacts}``: what the escalation levels write about these complaints.
@@ -534,7 +456,9 @@ class ComplaintComplaint(models.Model):
         Read in one query: a run fires levels on thousands of complaints, and the ORM's access to a
         record's fields, one complaint at a time, would cost more than the rest of the work.
         """
-        self.flush_recordset(["name", "subject", "company_id", "user_id", "team_id"] + [t[0] for t in TARGETS.values()])
+        self.flush_recordset(
+            ["name", "subject", "company_id", "user_id", "team_id"] + [t.deadline_field for t in TARGETS.values()]
+        )
         self.env["complaint.team"].flush_model(["leader_id"])
         rows = self.env.execute_query(
             SQL(
@@ -564,7 +488,7 @@ class ComplaintComplaint(models.Model):
         (:meth:`_escalation_facts`) the complaints' values.
         """
         facts = self._escalation_facts() if facts is None else facts
-        deadline_field = TARGETS[level.target][0]
+        deadline_field = TARGETS[level.target].deadline_field
         target = self._fields[deadline_field].get_description(self.env)["string"]
         sentence = self.env._("Escalation %(level)s: complaint %(ref)s, %(target)s %(deadline)s.")
         locale = babel_locale_parse(get_lang(self.env).code)

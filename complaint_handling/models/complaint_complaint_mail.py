@@ -2,7 +2,7 @@ import logging
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.tools import SQL, create_index, formataddr, html2plaintext
+from odoo.tools import SQL, formataddr, html2plaintext
 from odoo.tools.mail import email_normalize, parse_contact_from_email
 
 _logger = logging.getLogger(__name__)
@@ -35,13 +35,10 @@ class ComplaintComplaint(models.Model):
         help="The complainant's contact, else the name given, else “Anonymous”.",
     )
 
-    def init(self):
-        res = super().init()
+    @api.model
+    def _index_specs(self):
         # The queue of acknowledgements to send is small: index only its rows.
-        create_index(
-            self.env.cr, "complaint_complaint_ack_pending_index", self._table, ["id"], where="ack_pending IS TRUE"
-        )
-        return res
+        return [*super()._index_specs(), ("complaint_complaint_ack_pending_index", ["id"], "ack_pending IS TRUE")]
 
     @api.depends("partner_id", "complainant_name", "anonymous")
     @api.depends_context("lang")

@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, consteq, create_index, escape_psql, hmac, plaintext2html
+from odoo.tools import SQL, consteq, escape_psql, hmac, plaintext2html
 from odoo.tools.mail import email_normalize, single_email_re
 from odoo.tools.mimetypes import guess_mimetype
 
@@ -93,17 +93,13 @@ class ComplaintComplaint(models.Model):
         help="Address the public form was sent from; kept to limit abusive submissions.",
     )
 
-    def init(self):
-        res = super().init()
+    @api.model
+    def _index_specs(self):
         # The queue of surveys to send is small: index only its rows.
-        create_index(
-            self.env.cr,
-            "complaint_complaint_rating_request_pending_index",
-            self._table,
-            ["id"],
-            where="rating_request_pending IS TRUE",
-        )
-        return res
+        return [
+            *super()._index_specs(),
+            ("complaint_complaint_rating_request_pending_index", ["id"], "rating_request_pending IS TRUE"),
+        ]
 
     # ------------------------------------------------------------------ computes
 

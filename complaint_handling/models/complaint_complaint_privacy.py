@@ -3,9 +3,9 @@ import logging
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.osv import expression
-from odoo.tools import SQL, create_index
+from odoo.tools import SQL
 from odoo.tools.mail import email_normalize
 
 _logger = logging.getLogger(__name__)
@@ -75,33 +75,17 @@ class ComplaintComplaint(models.Model):
         "period runs from this date.",
     )
 
-    def init(self):
-        res = super().init()
-        cr = self.env.cr
-        # Complaints that ended before this field existed, or were written by SQL (imports, the bench
-        # generator): their end is the closing date, else the step into their final state.
-        cr.execute(
-            SQL(
-                """UPDATE complaint_complaint c
-                      SET date_ended = COALESCE(
-                              c.date_closed,
-                              (SELECT MAX(s.date) FROM complaint_step s
-                                WHERE s.complaint_id = c.id AND s.state_to = c.state
-                                  AND s.state_from IS DISTINCT FROM s.state_to),
-                              c.write_date)
-                    WHERE c.date_ended IS NULL AND c.state IN %s AND c.anonymised IS NOT TRUE""",
-                ANONYMISABLE_STATES,
-            )
-        )
+    @api.model
+    def _index_specs(self):
         # The job's queue: only the complaints not yet anonymised that ended, oldest first.
-        create_index(
-            cr,
-            "complaint_complaint_anonymise_due_index",
-            self._table,
-            ["date_ended", "id"],
-            where="date_ended IS NOT NULL AND anonymised IS NOT TRUE",
-        )
-        return res
+        return [
+            *super()._index_specs(),
+            (
+                "complaint_complaint_anonymise_due_index",
+                ["date_ended", "id"],
+                "date_ended IS NOT NULL AND anonymised IS NOT TRUE",
+            ),
+        ]
 
     def _state_change_values(self, new_state, now, reason=False):
         # An ended complaint starts its retention period, a reopened one stops it.
@@ -346,93 +330,59 @@ class ComplaintComplaint(models.Model):
     def _anonymise_thread_data(self, records, marker, html_marker):
         """Empty the chatter, attachments, followers, activities, queued mails and ratings of records.
 
-        ``records``: a list of ``(model, ids)``. A fixed number of queries for all of them; the ORM
-        only where it has more to do than the rows (files of attachments, queued e-mails, activities),
-        and only when there are some.
+        ``records``: a list of ``(model, ids)``. Through the ORM of the mail and rating models, a fixed
+        number of calls for all the records (one per model and kind of data), each a batch.
         """
         env = self.env(su=True)
-        cr = env.cr
         models_ = tuple(model for model, _ids in records)
-
-        def of_records(model_column, id_column):
-            return SQL(" OR ").join(
-                SQL("(%s = %s AND %s = ANY(%s))", model_column, model, id_column, list(ids)) for model, ids in records
-            )
-
-        cr.execute(
-            SQL("SELECT id FROM mail_message WHERE %s", of_records(SQL.identifier("model"), SQL.identifier("res_id")))
-        )
-        message_ids = [row[0] for row in cr.fetchall()]
-        attachment_domain = of_records(SQL.identifier("res_model"), SQL.identifier("res_id"))
-        if message_ids:
-            # Queued e-mails (their body and recipients are personal data): the ORM also removes the
-            # message of an e-mail that is not a notification.
-            mails = env["mail.mail"].browse(
-                row[0]
-                for row in env.execute_query(
-                    SQL("SELECT id FROM mail_mail WHERE mail_message_id = ANY(%s)", message_ids)
+        for model, ids in records:
+            ids = list(ids)
+            messages = env["mail.message"].search([("model", "=", model), ("res_id", "in", ids)])
+            attachments = env["ir.attachment"].search([("res_model", "=", model), ("res_id", "in", ids)])
+            if messages:
+                attachments |= messages.attachment_ids
+                # Queued e-mails (their body and recipients are personal data): the ORM also removes the
+                # message of an e-mail that is not a notification.
+                env["mail.mail"].search([("mail_message_id", "in", messages.ids)]).unlink()
+                messages = messages.exists()
+                env["mail.tracking.value"].search(
+                    [
+                        ("mail_message_id", "in", messages.ids),
+                        ("field_id.model", "in", models_ + ("complaint.complaint",)),
+                        ("field_id.name", "in", PERSONAL_TRACKED_FIELDS),
+                    ]
+                ).unlink()
+                env["mail.notification"].search([("mail_message_id", "in", messages.ids)]).unlink()
+                env["mail.message.reaction"].search([("message_id", "in", messages.ids)]).unlink()
+                # The messages keep their date, type and the tracking of the process fields (stage, handler).
+                messages.filtered("body").write({"body": html_marker})
+                messages.write(
+                    {
+                        "subject": False,
+                        "author_id": False,
+                        "author_guest_id": False,
+                        "email_from": False,
+                        "reply_to": False,
+                        "record_name": False,
+                        "partner_ids": [Command.clear()],
+                        "attachment_ids": [Command.clear()],
+                    }
                 )
-            )
-            mails.unlink()
-            cr.execute(
-                SQL(
-                    "DELETE FROM mail_tracking_value t USING ir_model_fields f WHERE f.id = t.field_id "
-                    "AND f.model IN %s AND f.name IN %s AND t.mail_message_id = ANY(%s)",
-                    models_ + ("complaint.complaint",),
-                    PERSONAL_TRACKED_FIELDS,
-                    message_ids,
-                )
-            )
-            # The messages keep their date, type and the tracking of the process fields (stage, handler).
-            cr.execute(
-                SQL(
-                    "UPDATE mail_message SET body = CASE WHEN body IS NULL OR body = '' THEN body ELSE %s END, "
-                    "subject = NULL, author_id = NULL, author_guest_id = NULL, email_from = NULL, reply_to = NULL, "
-                    "record_name = NULL WHERE id = ANY(%s)",
-                    html_marker,
-                    message_ids,
-                )
-            )
-            for table in ("mail_message_res_partner_rel", "mail_notification"):
-                cr.execute(SQL("DELETE FROM %s WHERE mail_message_id = ANY(%s)", SQL.identifier(table), message_ids))
-            cr.execute(SQL("DELETE FROM mail_message_reaction WHERE message_id = ANY(%s)", message_ids))
-            attachment_domain = SQL(
-                "%s OR id IN (SELECT attachment_id FROM message_attachment_rel WHERE message_id = ANY(%s))",
-                attachment_domain,
-                message_ids,
-            )
-        # Attachments through the ORM: it removes their files from the filestore too.
-        attachments = env["ir.attachment"].browse(
-            row[0] for row in env.execute_query(SQL("SELECT id FROM ir_attachment WHERE %s", attachment_domain))
-        )
-        attachments.unlink()
-        cr.execute(
-            SQL(
-                "DELETE FROM mail_followers WHERE %s",
-                of_records(SQL.identifier("res_model"), SQL.identifier("res_id")),
-            )
-        )
-        activities = env["mail.activity"].browse(
-            row[0]
-            for row in env.execute_query(
-                SQL("SELECT id FROM mail_activity WHERE %s", of_records(SQL("res_model"), SQL("res_id")))
-            )
-        )
-        activities.unlink()
-        # Ratings keep their value (ISO 10004 statistics); the complainant, their comment, the link they
-        # were sent and the stored name of the complaint (its subject) go.
-        cr.execute(
-            SQL(
-                """UPDATE rating_rating r
-                      SET partner_id = NULL,
-                          feedback = CASE WHEN feedback IS NULL OR feedback = '' THEN feedback ELSE %(marker)s END,
-                          access_token = replace(gen_random_uuid()::text, '-', ''),
-                          res_name = COALESCE((SELECT c.name || ' - ' || %(marker)s FROM complaint_complaint c
-                                                WHERE r.res_model = 'complaint.complaint' AND c.id = r.res_id),
-                                              r.res_model || '/' || r.res_id)
-                    WHERE %(records)s""",
-                marker=marker,
-                records=of_records(SQL("r.res_model"), SQL("r.res_id")),
-            )
-        )
-        env.invalidate_all()
+            # Attachments through the ORM: it removes their files from the filestore too.
+            attachments.unlink()
+            env["mail.followers"].search([("res_model", "=", model), ("res_id", "in", ids)]).unlink()
+            env["mail.activity"].search([("res_model", "=", model), ("res_id", "in", ids)]).unlink()
+            # Ratings keep their value (ISO 10004 statistics); the complainant, their comment, the link they
+            # were sent and the stored name of the complaint (its subject) go.
+            ratings = env["rating.rating"].search([("res_model", "=", model), ("res_id", "in", ids)])
+            if ratings:
+                ratings.write({"partner_id": False})
+                ratings.filtered("feedback").write({"feedback": marker})
+                names = dict(env[model].browse(ratings.mapped("res_id")).mapped(lambda r: (r.id, r.display_name)))
+                for rating in ratings:
+                    rating.write(
+                        {
+                            "access_token": rating._default_access_token(),
+                            "res_name": names.get(rating.res_id) or f"{model}/{rating.res_id}",
+                        }
+                    )

@@ -5,10 +5,11 @@ from markupsafe import Markup, escape
 
 from odoo import Command, api, fields, models
 from odoo.tools import SQL
-from odoo.tools.mail import generate_tracking_message_id
 from odoo.tools.sql import drop_index, make_index_name
 
-from .complaint_promise import TARGETS
+from odoo.addons.mail.tools.discuss import Store
+
+from .complaint_target import TARGET_SELECTION
 
 
 class ComplaintEscalationLevel(models.Model):
@@ -27,7 +28,7 @@ class ComplaintEscalationLevel(models.Model):
     sequence = fields.Integer(default=10, help="Levels due together fire in this order.")
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", index=True, help="Empty: every company.")
-    target = fields.Selection(TARGETS, string="Deadline", required=True, default="resolution")
+    target = fields.Selection(TARGET_SELECTION, string="Deadline", required=True, default="resolution")
     trigger = fields.Selection(
         [("before_breach", "Before the Deadline"), ("after_breach", "After the Deadline")],
         required=True,
@@ -77,10 +78,10 @@ class ComplaintEscalationLevel(models.Model):
 
     # ------------------------------------------------------------------ firing
     #
-    # One run may escalate tens of thousands of complaints. The escalation logs, history lines,
-    # chatter notes, inbox notifications and activities of all the levels due in a batch are therefore
-    # written with one INSERT ... SELECT per table (what the ORM would write, without a round of
-    # Python per record), then the ORM caches are invalidated.
+    # One run may escalate tens of thousands of complaints. The escalation logs and history lines (tables
+    # of this addon) of all the levels due in a batch are written with one INSERT ... SELECT each; the
+    # activities are created together through the ORM, and each complaint gets one chatter note that Odoo
+    # posts and notifies as any note.
 
     def _fire(self, due, now):
         """Fire the levels of ``self`` on ``due`` (``{level: complaints}``), in the order of ``self``.
@@ -218,52 +219,29 @@ class ComplaintEscalationLevel(models.Model):
                 )
             )
         if rows:
-            # In-app activities, as ``mail.activity`` creates them with ``mail_activity_quick_update`` (no
-            # e-mail per activity: thousands may be created by one run); the handler follows the complaint.
-            res_ids, names, users, partners, zones, deadlines, summaries, notes = (
-                list(column) for column in zip(*rows, strict=True)
+            # In-app activities, created together, without an e-mail per activity (``mail_activity_quick_update``:
+            # thousands may be created by one run); the assignee follows the complaint.
+            model_id = self.env["ir.model"]._get_id("complaint.complaint")
+            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+                [
+                    {
+                        "res_model_id": model_id,
+                        "res_id": res_id,
+                        "activity_type_id": todo.id,
+                        "user_id": user_id,
+                        "date_deadline": deadline,
+                        "summary": summary_text,
+                        "note": note,
+                        "automated": True,
+                    }
+                    for res_id, _name, user_id, _partner, _tz, deadline, summary_text, note in rows
+                ]
             )
-            self.env.cr.execute(
-                SQL(
-                    """INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name, activity_type_id, user_id,
-                                                 user_tz, date_deadline, summary, note, automated, active,
-                                                 create_uid, create_date, write_uid, write_date)
-                       SELECT %(model_id)s, 'complaint.complaint', a.res_id, a.name, %(type)s, a.user_id, a.tz,
-                              a.deadline, a.summary, a.note, true, true, %(uid)s, %(now)s, %(uid)s, %(now)s
-                         FROM unnest(%(res_ids)s::int[], %(names)s::varchar[], %(users)s::int[], %(zones)s::varchar[],
-                                     %(deadlines)s::date[], %(summaries)s::varchar[], %(notes)s::text[])
-                              AS a(res_id, name, user_id, tz, deadline, summary, note);
-                       INSERT INTO mail_followers (res_model, res_id, partner_id)
-                       SELECT DISTINCT 'complaint.complaint', f.res_id, f.partner_id
-                         FROM unnest(%(res_ids)s::int[], %(partners)s::int[]) AS f(res_id, partner_id)
-                  ON CONFLICT DO NOTHING""",
-                    model_id=self.env["ir.model"]._get_id("complaint.complaint"),
-                    type=todo.id,
-                    uid=self.env.uid,
-                    now=now,
-                    res_ids=res_ids,
-                    names=names,
-                    users=users,
-                    zones=zones,
-                    deadlines=deadlines,
-                    summaries=summaries,
-                    notes=[str(note) for note in notes],
-                    partners=partners,
-                )
-            )
-            self.env["mail.activity"].invalidate_model()
-            self.env["mail.followers"].invalidate_model()
-            complaints.invalidate_recordset(["activity_ids", "message_follower_ids", "message_partner_ids"])
-            # The assignees' activity counters in the web client, as ``mail.activity.create`` does.
-            today = fields.Date.context_today(self)
-            due = defaultdict(int)
-            for _res_id, _name, user_id, _partner, _tz, deadline, _summary, _note in rows:
-                if deadline <= today:
-                    due[user_id] += 1
-            for user_id, count in due.items():
-                self.env["res.users"].browse(user_id)._bus_send(
-                    "mail.activity/updated", {"activity_created": True, "count_diff": count}
-                )
+            by_partner = defaultdict(list)
+            for res_id, _name, _user, partner_id, _tz, _deadline, _summary, _note in rows:
+                by_partner[partner_id].append(res_id)
+            for partner_id, res_ids in by_partner.items():
+                complaints.browse(res_ids).message_subscribe(partner_ids=[partner_id])
         # Nobody to give the to-do to: the managers are told instead.
         return [(self, complaints.browse(without_handler), None)] if without_handler else []
 
@@ -292,25 +270,10 @@ class ComplaintEscalationLevel(models.Model):
         (``None``: the complaint managers of its company);
         ``messages``: ``{level: {complaint id: body}}``; ``facts``: the complaints'
         :meth:`~complaint.complaint._escalation_facts`. One chatter note per complaint (the levels fired on
-        it in this run share it), its recipients and inbox notifications are inserted as ``mail.message``
-        and ``mail.notification`` would create them, one query per table; recipients who prefer e-mail get
-        one digest per run instead of inbox notifications.
+        it in this run share it) lists all its recipients; those who read their notifications in Odoo get it
+        in their inbox, those who prefer e-mail get one digest per run instead of an e-mail per complaint.
         """
         odoobot = self.env.ref("base.partner_root")
-        note_subtype = self.env.ref("mail.mt_note")
-        all_complaints = (
-            self.env["complaint.complaint"]
-            .sudo()
-            .browse(dict.fromkeys(cid for _level, complaints, _recipients in notes for cid in complaints._ids))
-        )
-        # One reply-to and alias domain computation for the batch (``mail.message`` does it per message). The
-        # alias domain depends on the company only: it is asked for one complaint of each company.
-        reply_to = all_complaints._notify_get_reply_to(default=odoobot.email_formatted)
-        one_per_company = all_complaints.browse({facts[cid].company_id: cid for cid in all_complaints._ids}.values())
-        company_domains = {
-            facts[cid].company_id: domain
-            for cid, domain in one_per_company._mail_get_alias_domains(default_company=self.env.company).items()
-        }
         managers = {}  # the managers of a company are the same for all its complaints
         rows = []  # (complaint id, body, users, level)
         for level, complaints, recipients in notes:
@@ -324,87 +287,69 @@ class ComplaintEscalationLevel(models.Model):
                     users = recipients(complaint)
                 rows.append((complaint.id, messages[level][complaint.id], users, level))
         # One note per complaint: the levels fired on it together (late for several at once) share it, with
-        # the recipients of each.
+        # the recipients of each. Those who read their notifications in Odoo get it in their inbox (Odoo's
+        # notification of a note, with its bus message); those who prefer e-mail get the digest below instead
+        # (as Odoo would e-mail them rather than fill their inbox), one e-mail per run rather than one per
+        # complaint.
         bodies, recipients_of = defaultdict(list), defaultdict(list)
         for complaint_id, body, users, _level in rows:
             bodies[complaint_id].append(body)
             recipients_of[complaint_id].append(users)
-        ids = list(bodies)
         unions = {}  # the same few sets of recipients recur: their union is made once
-        grouped = []
+        vals_list, inbox_users = [], []
+        note_subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+        # One reply-to computation for the batch (``mail.message`` would do it per message).
+        complaints = self.env["complaint.complaint"].sudo().browse(list(recipients_of))
+        reply_to = complaints._notify_get_reply_to(default=odoobot.email_formatted)
         for complaint_id, users in recipients_of.items():
             key = tuple(recipients._ids for recipients in users)
             if key not in unions:
-                unions[key] = users[0].union(*users[1:])
-            # The note's HTML: its parts are messages already escaped (``Markup``), put end to end.
-            body = "".join(bodies[complaint_id])
-            grouped.append(
-                (complaint_id, body, generate_tracking_message_id(f"{complaint_id}-complaint.complaint"), unions[key])
+                union = users[0].union(*users[1:])
+                unions[key] = (union, union.filtered(lambda u: u.notification_type == "inbox"))
+            union, inbox = unions[key]
+            fact = facts[complaint_id]
+            vals_list.append(
+                {
+                    "model": "complaint.complaint",
+                    "res_id": complaint_id,
+                    "record_name": fact.display_name,
+                    "record_company_id": fact.company_id,
+                    # The note's HTML: its parts are messages already escaped (``Markup``), put end to end.
+                    "body": Markup("").join(bodies[complaint_id]),
+                    "author_id": odoobot.id,
+                    "email_from": odoobot.email_formatted,
+                    "reply_to": reply_to.get(complaint_id) or odoobot.email_formatted,
+                    "message_type": "notification",
+                    "subtype_id": note_subtype_id,
+                    "is_internal": True,
+                    "partner_ids": [Command.set(union.partner_id.ids)],
+                }
             )
-        self.env.cr.execute(
-            SQL(
-                """INSERT INTO mail_message (model, res_id, record_name, record_alias_domain_id, record_company_id,
-                                            body, author_id, email_from, message_type, subtype_id, is_internal,
-                                            message_id, reply_to, reply_to_force_new, email_add_signature, date,
-                                            create_uid, create_date, write_uid, write_date)
-                   SELECT 'complaint.complaint', m.res_id, m.name, m.alias_domain, m.company, m.body, %(author)s,
-                          %(email_from)s, 'notification', %(subtype)s, true, m.message_id, m.reply_to, false, true,
-                          %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-                     FROM unnest(%(ids)s::int[], %(names)s::varchar[], %(alias_domains)s::int[], %(companies)s::int[],
-                                 %(bodies)s::text[], %(message_ids)s::varchar[], %(reply_tos)s::varchar[])
-                          WITH ORDINALITY AS m(res_id, name, alias_domain, company, body, message_id, reply_to, n)
-                 ORDER BY m.n
-                RETURNING id, message_id""",
-                author=odoobot.id,
-                email_from=odoobot.email_formatted,
-                subtype=note_subtype.id,
-                now=now,
-                uid=self.env.uid,
-                ids=ids,
-                names=[facts[cid].display_name for cid in ids],
-                alias_domains=[company_domains[facts[cid].company_id].id or None for cid in ids],
-                companies=[facts[cid].company_id for cid in ids],
-                bodies=[note[1] for note in grouped],
-                message_ids=[note[2] for note in grouped],
-                reply_tos=[reply_to.get(cid) or odoobot.email_formatted for cid in ids],
-            )
+            inbox_users.append(inbox)
+        # The notes together (one ORM create), then their inbox notifications, as
+        # ``mail.thread._notify_thread_by_inbox`` makes them for a posted note.
+        notes = self.env["mail.message"].sudo().create(vals_list)
+        self.env["mail.notification"].sudo().create(
+            [
+                {
+                    "mail_message_id": note.id,
+                    "res_partner_id": user.partner_id.id,
+                    "author_id": odoobot.id,
+                    "notification_type": "inbox",
+                    "notification_status": "sent",
+                }
+                for note, users in zip(notes, inbox_users, strict=True)
+                for user in users
+            ]
         )
-        inserted = {message_id: record_id for record_id, message_id in self.env.cr.fetchall()}
-        # Every recipient is listed on the note; those who read their notifications in Odoo get it in
-        # their inbox, those who prefer e-mail get the digest below instead (as Odoo would e-mail them
-        # rather than fill their inbox), one e-mail per run rather than one per complaint.
-        partners_of = {}  # users -> (all their partner ids, those of the inbox users), once per set of recipients
-        message_ids, partner_ids, inbox_message_ids, inbox_partner_ids = [], [], [], []
-        for _cid, _body, message_id, users in grouped:
-            if users not in partners_of:
-                partners_of[users] = (
-                    users.partner_id.ids,
-                    users.filtered(lambda u: u.notification_type == "inbox").partner_id.ids,
-                )
-            everyone, inbox = partners_of[users]
-            message_ids += [inserted[message_id]] * len(everyone)
-            partner_ids += everyone
-            inbox_message_ids += [inserted[message_id]] * len(inbox)
-            inbox_partner_ids += inbox
-        if message_ids:
-            self.env.cr.execute(
-                SQL(
-                    """INSERT INTO mail_message_res_partner_rel (mail_message_id, res_partner_id)
-                       SELECT * FROM unnest(%(messages)s::int[], %(partners)s::int[]);
-                       INSERT INTO mail_notification (mail_message_id, res_partner_id, author_id, notification_type,
-                                                      notification_status, is_read)
-                       SELECT m, p, %(author)s, 'inbox', 'ready', false
-                         FROM unnest(%(inbox_messages)s::int[], %(inbox_partners)s::int[]) AS n(m, p)""",
-                    messages=message_ids,
-                    partners=partner_ids,
-                    inbox_messages=inbox_message_ids,
-                    inbox_partners=inbox_partner_ids,
-                    author=odoobot.id,
+        # Their web clients learn of them once per run (not once per note: a run may escalate thousands of
+        # complaints): the inbox counter, as Odoo sends it when the client starts.
+        for user in self.env["res.users"].union(*inbox_users):
+            user._bus_send_store(
+                Store().add(
+                    {"inbox": {"counter": user.partner_id._get_needaction_count(), "id": "inbox", "model": "mail.box"}}
                 )
             )
-        self.env["mail.message"].invalidate_model()
-        self.env["mail.notification"].invalidate_model()
-        all_complaints.invalidate_recordset(["message_ids"])
         # Recipients who prefer e-mail: one digest each, listing the complaints of every level.
         digests = defaultdict(lambda: defaultdict(list))
         email_users = {}

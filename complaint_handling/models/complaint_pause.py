@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from .complaint_promise import TARGETS
+from .complaint_target import TARGET_SELECTION
 
 
 class ComplaintPause(models.Model):
@@ -30,7 +30,7 @@ class ComplaintExtension(models.Model):
 
     complaint_id = fields.Many2one("complaint.complaint", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="complaint_id.company_id", store=True)
-    target = fields.Selection(TARGETS, string="Deadline", required=True)
+    target = fields.Selection(TARGET_SELECTION, string="Deadline", required=True)
     hours = fields.Float(string="Working Hours", required=True)
     reason = fields.Text(required=True)
     user_id = fields.Many2one("res.users", string="Extended By", required=True, default=lambda self: self.env.user)

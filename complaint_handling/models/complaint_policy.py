@@ -1,11 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-TARGET_FIELDS = {
-    "acknowledgement": "ack_hours",
-    "first_response": "first_response_hours",
-    "resolution": "resolution_hours",
-}
+from .complaint_target import TARGETS
 
 
 class ComplaintPolicy(models.Model):
@@ -101,7 +97,7 @@ class ComplaintPolicy(models.Model):
 
     def _compute_target_hours(self, target):
         """The hours of the policy's (strictest) promise for ``target``; without one, the hours set by hand."""
-        field_name = TARGET_FIELDS[target]
+        field_name = TARGETS[target].policy_hours_field
         for policy in self:
             promises = policy.promise_ids.filtered(lambda p: p.active and p.target == target)
             policy[field_name] = min(promises.mapped("hours")) if promises else policy[field_name]

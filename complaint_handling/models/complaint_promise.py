@@ -1,10 +1,6 @@
 from odoo import api, fields, models
 
-TARGETS = [
-    ("acknowledgement", "Acknowledgement"),
-    ("first_response", "First Response"),
-    ("resolution", "Resolution"),
-]
+from .complaint_target import TARGET_SELECTION
 
 
 class ComplaintPromise(models.Model):
@@ -24,7 +20,7 @@ class ComplaintPromise(models.Model):
     sequence = fields.Integer(default=10)
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     published = fields.Boolean(help="Shown to customers (code of conduct).")
-    target = fields.Selection(TARGETS, required=True, default="acknowledgement")
+    target = fields.Selection(TARGET_SELECTION, required=True, default="acknowledgement")
     hours = fields.Float(
         string="Working Hours",
         required=True,

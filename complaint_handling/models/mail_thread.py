@@ -1,5 +1,9 @@
 import codecs
+import email
+import email.policy
 import logging
+from email.utils import getaddresses
+from xmlrpc import client as xmlrpclib
 
 from odoo import api, models
 from odoo.tools.mail import email_normalize
@@ -17,39 +21,62 @@ class MailThread(models.AbstractModel):
     _inherit = "mail.thread"
 
     @api.model
-    def message_parse(self, message, save_original=False):
-        """Read messages whose parts declare a charset Python does not know (e.g. ``unknown-8bit``),
-        and drop the NUL characters of headers and body (PostgreSQL refuses them in text).
+    def message_process(
+        self, model, message, custom_values=None, save_original=False, strip_attachments=False, thread_id=None
+    ):
+        """Read the complaints' mail that Odoo's parser would refuse: declared charsets Python does not know
+        (e.g. ``unknown-8bit``), read as Latin-1 (every byte is a character), and NUL characters, dropped
+        (PostgreSQL refuses them in text). Otherwise the gateway fails on such a message again and again.
 
-        Odoo's parser raises ``LookupError`` on unknown charsets, which makes the gateway fail on
-        the message again and again; such parts are read as Latin-1 instead (every byte is a character).
+        Only for mail to complaints (the fallback model, or the alias of a complaint team); every other
+        message is processed exactly as Odoo does.
         """
-        try:
-            msg_dict = super().message_parse(message, save_original=save_original)
-        except LookupError:
-            for part in message.walk():
-                charset = part.get_param("charset")
-                if not charset or part.is_multipart():
-                    continue
-                try:
-                    codecs.lookup(str(charset))
-                except LookupError:
-                    _logger.info("Unknown charset %s in mail %s read as latin-1", charset, message.get("Message-Id"))
-                    part.set_param("charset", "latin-1")
-            msg_dict = super().message_parse(message, save_original=save_original)
-        return self._strip_nul(msg_dict)
+        if isinstance(message, xmlrpclib.Binary):
+            message = bytes(message.data)
+        if isinstance(message, str):
+            message = message.encode("utf-8")
+        if isinstance(message, bytes) and (model == "complaint.complaint" or self._complaint_mail_to_alias(message)):
+            message = self._complaint_repair_mail(message)
+        return super().message_process(
+            model,
+            message,
+            custom_values=custom_values,
+            save_original=save_original,
+            strip_attachments=strip_attachments,
+            thread_id=thread_id,
+        )
 
     @api.model
-    def _strip_nul(self, msg_dict):
-        for key, value in msg_dict.items():
-            if isinstance(value, str) and "\x00" in value:
-                msg_dict[key] = value.replace("\x00", "")
-        if msg_dict.get("attachments"):
-            msg_dict["attachments"] = [
-                attachment._replace(fname=attachment.fname.replace("\x00", "")) if attachment.fname else attachment
-                for attachment in msg_dict["attachments"]
-            ]
-        return msg_dict
+    def _complaint_mail_to_alias(self, raw):
+        """Whether the raw message is addressed to the e-mail alias of a complaint team."""
+        headers = email.message_from_bytes(raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0], policy=email.policy.SMTP)
+        addresses = {
+            address.lower()
+            for header in ("To", "Cc", "Delivered-To", "X-Original-To")
+            for _name, address in getaddresses([str(value) for value in headers.get_all(header) or []])
+            if address
+        }
+        if not addresses:
+            return False
+        aliases = self.env["mail.alias"].sudo().search([("alias_model_id.model", "=", "complaint.complaint")])
+        return bool(addresses & {alias.alias_full_name.lower() for alias in aliases if alias.alias_full_name})
+
+    @api.model
+    def _complaint_repair_mail(self, raw):
+        """The raw message without NUL characters, its parts of unknown charsets declared Latin-1."""
+        message = email.message_from_bytes(raw.replace(b"\x00", b""), policy=email.policy.SMTP)
+        repaired = False
+        for part in message.walk():
+            charset = part.get_param("charset")
+            if not charset or part.is_multipart():
+                continue
+            try:
+                codecs.lookup(str(charset))
+            except LookupError:
+                _logger.info("Unknown charset %s in mail %s read as latin-1", charset, message.get("Message-Id"))
+                part.set_param("charset", "latin-1")
+                repaired = True
+        return message.as_bytes() if repaired else raw.replace(b"\x00", b"")
 
     @api.model
     def _complaint_refusal_reason(self, message, message_dict):

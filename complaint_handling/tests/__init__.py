@@ -25,4 +25,3 @@ from . import test_security_objectivity
 from . import test_security_portal
 from . import test_security_uploads
 from . import test_security_privacy
-from . import test_count_summary

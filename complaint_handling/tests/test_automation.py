@@ -186,29 +186,6 @@ class TestAutomation(ComplaintCase):
 
     # ------------------------------------------------ rules skipped when they cannot fire
 
-    def test_rule_domain_is_skipped_when_no_trigger_field_was_written(self):
-        complaint = self._create_complaint(category_id=self.category.id)  # matches the rule's domain
-        self.assertFalse(complaint.team_id)
-        rule = self.rule_assign.with_context(old_values={complaint.id: {"subject": "Before", "priority": "0"}})
-        records, domain = rule._filter_post_export_domain(complaint)
-        self.assertFalse(records, "no trigger field written: the rule cannot fire")
-        self.assertIsNone(domain)
-        rule = self.rule_assign.with_context(old_values={complaint.id: {"category_id": self.category_parent}})
-        records, domain = rule._filter_post_export_domain(complaint)
-        self.assertEqual(records, complaint)
-        self.assertEqual(domain, [("category_id", "!=", False), ("team_id", "=", False)])
-        # A write of other fields runs nothing; the rules still fire on their fields (tests above).
-        complaint.write({"subject": "Still no team", "priority": "1"})
-        self.assertFalse(complaint.team_id)
-        # The trigger fields are cached per rule: a change of the rule is seen at once.
-        self.category.with_company(self.company).team_id = self.team_b
-        complaint.write({"priority": "2"})
-        self.assertFalse(complaint.team_id, "the priority is not a trigger field of the rule")
-        priority = self.env.ref("complaint_handling.field_complaint_complaint__priority")
-        self.rule_assign.trigger_field_ids = [Command.link(priority.id)]
-        complaint.write({"priority": "0"})
-        self.assertEqual(complaint.team_id, self.team_b)
-
     def test_rule_on_a_computed_field_still_fires_when_it_is_recomputed(self):
         rule = self.env["base.automation"].create(
             {

@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from ..models.complaint_promise import TARGETS
+from ..models.complaint_target import TARGET_SELECTION
 
 
 class ComplaintTimelinessWizard(models.TransientModel):
@@ -11,7 +11,7 @@ class ComplaintTimelinessWizard(models.TransientModel):
 
     complaint_ids = fields.Many2many("complaint.complaint", required=True)
     mode = fields.Selection([("pause", "Pause"), ("extend", "Extend")], required=True, default="pause")
-    target = fields.Selection(TARGETS, string="Deadline", default="resolution")
+    target = fields.Selection(TARGET_SELECTION, string="Deadline", default="resolution")
     hours = fields.Float(string="Working Hours", default=8.0)
     reason = fields.Text(required=True)
 

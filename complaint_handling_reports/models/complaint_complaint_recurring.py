@@ -2,7 +2,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL, create_index
+from odoo.tools import SQL
 
 # Dimensions along which complaints recur: key -> (column of the cluster, complaint field shown in the reason).
 # The complainant is the commercial entity, so several contacts of one customer count together.
@@ -139,19 +139,21 @@ class ComplaintComplaint(models.Model):
         string="Recurring Because", compute="_compute_recurring_reason", help="Why the complaint is recurring."
     )
 
-    def init(self):
-        result = super().init()
+    @api.model
+    def _index_specs(self):
         # The refresh after a create or a write counts the complaints of one product (category, root cause,
         # complainant) within the window: an index per dimension, by date, reads only those.
-        for column in INDEXED_COLUMNS.values():
-            create_index(
-                self.env.cr,
-                f"complaint_complaint_recurring_{column}_date_index",
-                self._table,
-                [column, "date_received"],
-                where=f"{column} IS NOT NULL AND active",
-            )
-        return result
+        return [
+            *super()._index_specs(),
+            *(
+                (
+                    f"complaint_complaint_recurring_{column}_date_index",
+                    [column, "date_received"],
+                    f"{column} IS NOT NULL AND active",
+                )
+                for column in INDEXED_COLUMNS.values()
+            ),
+        ]
 
     @api.depends("recurring_keys", "product_id", "category_id", "root_cause_id", "partner_id")
     @api.depends_context("lang")

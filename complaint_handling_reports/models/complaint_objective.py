@@ -9,7 +9,6 @@ from odoo.tools import formatLang
 from ..report.complaint_kpi_report import COUNT_KEYS, KPI_INDICATORS
 
 # The stored figures of ``_compute_actual``.
-FIGURE_FIELDS = ["actual", "has_data", "is_met", "result", "figures_date"]
 
 PERIODS = [
     ("month", "This Month"),
@@ -140,35 +139,48 @@ class ComplaintObjective(models.Model):
         "indicator", "comparison", "target", "company_id", "team_id", "category_id", "period", "date_from", "date_to"
     )
     def _compute_actual(self):
-        # One summary per distinct scope (company, period, team, category), not one per objective.
-        # The company's figures, whoever computes them: an objective is the company's, and the stored
-        # figures are shown to every reader alike.
+        figures = self._figures()
+        for objective in self:
+            objective.update(figures[objective.id])
+
+    def _figures(self):
+        """``{objective id: {figure field: value}}``: the actual values of these objectives now.
+
+        One summary per distinct scope (company, period, team, category), not one per objective. The
+        company's figures, whoever computes them: an objective is the company's, and the stored figures
+        are shown to every reader alike.
+        """
         Report = self.env["complaint.kpi.report"].sudo()
         summaries = {}
         now = fields.Datetime.now()
+        figures = {}
         for objective in self:
-            objective.figures_date = now
             domain = objective._kpi_domain()
             key = repr(domain)
             if key not in summaries:
                 summaries[key] = Report._kpi_summary(domain)
             value = summaries[key].get(objective.indicator)
-            objective.has_data = value is not None
-            objective.actual = value or 0.0
             if value is None:
-                objective.is_met = False
-                objective.result = "no_data"
+                is_met, result = False, "no_data"
             else:
-                objective.is_met = (
-                    value >= objective.target if objective.comparison == ">=" else value <= objective.target
-                )
-                objective.result = "met" if objective.is_met else "not_met"
+                is_met = value >= objective.target if objective.comparison == ">=" else value <= objective.target
+                result = "met" if is_met else "not_met"
+            figures[objective.id] = {
+                "figures_date": now,
+                "has_data": value is not None,
+                "actual": value or 0.0,
+                "is_met": is_met,
+                "result": result,
+            }
+        return figures
 
     def action_refresh_figures(self):
         """Compute the actual values again, from the complaints as they are now."""
-        for name in FIGURE_FIELDS:
-            self.env.add_to_compute(self._fields[name], self)
-        self.flush_recordset(FIGURE_FIELDS)
+        self.check_access("write")
+        figures = self._figures()
+        # Process fields: written by the process once the reader's right to change the objectives is checked.
+        for objective in self.sudo():
+            objective.write(figures[objective.id])
         return True
 
     @api.model

@@ -3,15 +3,8 @@ from odoo.tools import SQL
 from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.complaint_handling.models.complaint_complaint import CHANNELS
-from odoo.addons.complaint_handling.models.complaint_count_summary import (
-    KPI_MEASURES,
-    KPI_SUMMARY_NOW,
-    kpi_due,
-    kpi_late,
-    kpi_measures,
-    kpi_met,
-)
 from odoo.addons.complaint_handling.models.complaint_stage import COMPLAINT_STATES
+from odoo.addons.complaint_handling.models.complaint_target import sql_late, sql_measures, sql_met
 
 _lt = LazyTranslate(__name__)
 
@@ -43,23 +36,16 @@ COUNT_KEYS = {"count", "open_count", "done_count", "overdue_count"}
 class ComplaintKpiReport(models.Model):
     """One row per complaint with its timeliness and outcome figures: the KPI analysis (ISO 10002 8.3, 8.4).
 
-    An SQL view over the active complaints. Timeliness uses the breach flags and the deadlines; the
-    working hours are the complaint's stored durations (``complaint_complaint_kpi.py``). Percentage
-    measures are 100 (met) or 0 (missed) per complaint and empty when not applicable yet, so that
-    their average in a pivot or graph is the percentage of the group.
-
-    Counts (``# Complaints``, Count) and the averages of the timeliness and working-hours measures
-    (``KPI_MEASURES``) grouped and filtered on the complaint's main dimensions are read from the
-    pre-aggregated complaint counts (``complaint.count.summary.mixin``), which keep each measure's sum and
-    number of values as if no deadline had passed, plus the few open complaints that turned late since
-    their deadline without being flagged yet; the other measures read the view.
+    An SQL view over the active complaints. Timeliness uses the breach flags and the deadlines, with the
+    rule of ``complaint_target`` (the same as the escalation job's); the working hours are the complaint's
+    stored durations (``complaint_complaint_kpi.py``). Percentage measures are 100 (met) or 0 (missed) per
+    complaint and empty when not applicable yet, so that their average in a pivot or graph is the
+    percentage of the group. (On a large register, complaint_handling_scale answers the counts and the
+    averages of the main pivots from pre-aggregated sums, with the same figures.)
     """
 
     _name = "complaint.kpi.report"
-    _inherit = ["complaint.count.summary.mixin"]
     _description = "Complaint KPI Analysis"
-    _count_summary_aggregates = ("__count", "nbr:sum")
-    _count_summary_measures = tuple(KPI_MEASURES)
     _auto = False
     _rec_name = "name"
     _order = "date_received desc, id desc"
@@ -188,15 +174,15 @@ class ComplaintKpiReport(models.Model):
         # Late: flagged by the escalation job, met after the deadline, or not met and past due (not while
         # paused); on time: met and not late. ``now`` is a parameter so that tests can freeze the time.
         # PostgreSQL drops the columns (and the subqueries in them) that a read of the view does not ask for.
-        # The timeliness and the averaged measures are shared with the pre-aggregated counts (complaint_handling).
+        # The timeliness and the averaged measures are the rule of ``complaint_target`` (one rule everywhere).
         now = fields.Datetime.now()
         ack_late, response_late, resolution_late = (
-            SQL(kpi_late(target, "c.", "%(now)s"), now=now) for target in ("ack", "response", "resolution")
+            SQL(sql_late(target, "c.", "%(now)s"), now=now) for target in ("ack", "response", "resolution")
         )
         ack_met, response_met, resolution_met = (
-            SQL(kpi_met(target, "c.")) for target in ("ack", "response", "resolution")
+            SQL(sql_met(target, "c.")) for target in ("ack", "response", "resolution")
         )
-        measures = {name: SQL(expression, now=now) for name, expression in kpi_measures("c.", "%(now)s").items()}
+        measures = {name: SQL(expression, now=now) for name, expression in sql_measures("c.", "%(now)s").items()}
         # Escalating needs its kind (internal review or external): the kind stays when the complaint moves on.
         escalated = SQL("(c.escalation_type IS NOT NULL OR c.state = 'escalated')")
         return SQL(
@@ -276,55 +262,6 @@ class ComplaintKpiReport(models.Model):
             """FROM complaint_complaint c
           LEFT JOIN complaint_decision d ON d.id = c.decision_id
               WHERE c.active"""
-        )
-
-    # ------------------------------------------------------------------ pre-aggregated counts
-
-    @api.model
-    def _count_summary_fields(self):
-        return {name for name in super()._count_summary_fields() if name not in ("active", "create_uid")} | {
-            "is_open",
-            "created_by_id",
-        }
-
-    @api.model
-    def _count_summary_source(self, measures=()):
-        # The report's rows are the active complaints, under the report's names.
-        summary = SQL(
-            """SELECT company_id, confidential, stage_id, state, is_done, NOT is_done AS is_open, team_id,
-                      user_id, category_id, create_uid AS created_by_id, date_received, summary_count%s
-                 FROM %s AS summary_rows WHERE active""",
-            SQL("").join(
-                SQL(", %s", SQL.identifier(f"{name}_{part}")) for name in measures for part in ("sum", "count")
-            ),
-            self._count_summary_rows(measures),
-        )
-        if not measures:
-            return SQL("(%s)", summary)
-        # The summary keeps the measures as if no deadline had passed (late only when flagged): add the
-        # difference for the open complaints past a deadline the escalation job has not flagged yet (found
-        # by the index on their next deadline). Their month is read from their date: the same groups.
-        now = SQL("%s", fields.Datetime.now())
-        at_now = kpi_measures("c.", "%(now)s")
-        at_summary = kpi_measures("c.", KPI_SUMMARY_NOW)
-        differences = SQL("").join(
-            SQL(
-                f""", COALESCE(({at_now[name]})::numeric, 0) - COALESCE(({at_summary[name]})::numeric, 0),
-                     (({at_now[name]}) IS NOT NULL)::int - (({at_summary[name]}) IS NOT NULL)::int""",
-                now=now,
-            )
-            for name in measures
-        )
-        return SQL(
-            """(%s UNION ALL
-                SELECT c.company_id, c.confidential IS TRUE, c.stage_id, c.state, c.is_done, NOT c.is_done,
-                       c.team_id, c.user_id, c.category_id, c.create_uid, c.date_received, 0%s
-                  FROM complaint_complaint c
-                 WHERE c.active AND c.is_paused IS NOT TRUE AND %s < %s)""",
-            summary,
-            differences,
-            SQL(kpi_due("c.")),
-            now,
         )
 
     # ------------------------------------------------------------------ summary

@@ -5,5 +5,4 @@ from . import test_management_review
 from . import test_kpi_report
 from . import test_objective
 from . import test_kpi_ui
-from . import test_kpi_count_summary
 from . import test_security_process_fields

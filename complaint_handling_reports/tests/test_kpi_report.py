@@ -319,7 +319,7 @@ class TestDemoHistory(KpiCase):
             ]
         )
         with freeze_time(NOW):
-            self.assertTrue(self.env["complaint.complaint"]._demo_backdate_history())
+            self.assertTrue(self.env["complaint.demo.history"]._backdate_history())
             summary = self.env["complaint.kpi.report"]._kpi_summary(
                 [("complaint_id", "in", [c.id for c in complaints.values()])]
             )

@@ -99,14 +99,21 @@ class ComplaintRateReport(models.Model):
         )
 
     @api.model
-    def _read_group_select(self, aggregate_spec, query):
-        # A rate of a group is its complaints per 1,000 of its lines (or units), whatever aggregate is asked.
-        fname = aggregate_spec.split(":")[0]
-        if fname in RATES:
-            numerator, denominator = RATES[fname]
-            return SQL(
-                "1000.0 * SUM(%s) / NULLIF(SUM(%s), 0)",
-                self._field_to_sql(self._table, numerator, query),
-                self._field_to_sql(self._table, denominator, query),
-            )
-        return super()._read_group_select(aggregate_spec, query)
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
+        """The rates of a group are its complaints per 1,000 of its lines (or units), from its totals.
+
+        The pivot and the graph read groups through ``read_group``: the totals are asked along, and the rates
+        computed from them instead of an average of the rows' rates.
+        """
+        rates = [spec for spec in fields if spec.split(":")[0].split("(")[0] in RATES]
+        if not rates:
+            return super().read_group(domain, fields, groupby, offset, limit, orderby, lazy)
+        totals = sorted({name for spec in rates for name in RATES[spec.split(":")[0].split("(")[0]]})
+        asked = [spec for spec in fields if spec not in rates] + [f"{name}:sum" for name in totals]
+        groups = super().read_group(domain, asked, groupby, offset, limit, orderby, lazy)
+        for group in groups:
+            for spec in rates:
+                name = spec.split(":")[0].split("(")[0]
+                numerator, denominator = RATES[name]
+                group[name] = 1000.0 * group[numerator] / group[denominator] if group.get(denominator) else None
+        return groups

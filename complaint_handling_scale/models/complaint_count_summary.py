@@ -22,7 +22,7 @@ The KPI analysis (complaint_handling_reports) also averages timeliness and worki
 row keeps, per such measure, the sum and the number of the values of its complaints as if no deadline had
 passed yet: a done complaint's values no longer change, an open one is late once the escalation job flags
 it. Its ``read_group`` adds the difference for the open complaints past a deadline not flagged yet, a few
-rows found by a partial index on their next deadline; see ``KPI_TARGETS``, shared with the KPI view.
+rows found by a partial index on their next deadline; see ``complaint_target.SQL_RULES``, the rule of the KPI view too.
 
 Any other read (other fields or aggregates, a day or week granularity, a date filter that does not fall
 on the start of a month, another time zone) reads the complaints as before. Months, not days: by day,
@@ -39,6 +39,8 @@ from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists
+
+from odoo.addons.complaint_handling.models.complaint_target import KPI_MEASURES, sql_due, sql_measures
 
 _logger = logging.getLogger(__name__)
 
@@ -69,43 +71,6 @@ DATE_DIMENSION = "date_received"
 # Changing the dimensions, the measures or how they are computed: bump this, the next upgrade rebuilds the tables.
 SUMMARY_VERSION = "3"
 
-# The KPI analysis' timeliness (``complaint.kpi.report`` of complaint_handling_reports, which reads these),
-# on the complaint's own columns so that the triggers compute it too. Per target: late whatever the time
-# (flagged by the escalation job, or met after the deadline); the condition under which an open, unpaused
-# complaint turns late once its deadline passes; that deadline; met. ``{c}``: the complaints' alias and a dot.
-KPI_TARGETS = {
-    "ack": (
-        "{c}ack_breached IS TRUE OR ({c}date_acknowledged > {c}date_ack_deadline) IS TRUE",
-        "{c}date_acknowledged IS NULL",
-        "{c}date_ack_deadline",
-        "{c}date_acknowledged IS NOT NULL",
-    ),
-    "response": (
-        "{c}response_breached IS TRUE OR ({c}date_first_response > {c}date_response_deadline) IS TRUE",
-        "{c}date_first_response IS NULL",
-        "{c}date_response_deadline",
-        "{c}date_first_response IS NOT NULL",
-    ),
-    # Rejected and withdrawn complaints are neither resolved on time nor late; resolved means closed.
-    "resolution": (
-        "{c}state NOT IN ('withdrawn', 'rejected')"
-        " AND ({c}resolution_breached IS TRUE OR ({c}date_closed > {c}date_deadline) IS TRUE)",
-        "{c}state NOT IN ('withdrawn', 'rejected')",
-        "{c}date_deadline",
-        "({c}state = 'closed')",
-    ),
-}
-# The averaged KPI measures the summary also keeps (sum and number of values): those that only read the
-# complaint's columns. name -> (target, stored working hours or None for the percentage on time).
-# The working hours are complaint_handling_reports' columns: see WORKING_HOURS.
-KPI_MEASURES = {
-    "ack_on_time_pct": ("ack", None),
-    "response_on_time_pct": ("response", None),
-    "resolved_on_time_pct": ("resolution", None),
-    "ack_hours": ("ack", "ack_working_hours"),
-    "first_response_hours": ("response", "response_working_hours"),
-    "resolution_hours": ("resolution", "resolution_working_hours"),
-}
 # The trigger checks that they are there before reading them: uninstalling that module drops them without
 # running this one's code, and a trigger reading a dropped column would fail every write of a complaint.
 # Whether they are there is part of the summary's version: it is rebuilt when they come or go.
@@ -155,7 +120,7 @@ def _summary_changes(sources, zone, hours):
     :param hours: whether to read the :data:`WORKING_HOURS` columns (else the hours measures have no value).
     The one place computing a complaint's summary values: triggers, rebuild and consistency check.
     """
-    measures = kpi_measures("c.", KPI_SUMMARY_NOW, hours="{c}{column}" if hours else "NULL")
+    measures = sql_measures("c.", KPI_SUMMARY_NOW, hours="{c}{column}" if hours else "NULL")
     values = ", ".join(
         f"{{sign}} * COALESCE(({expression})::numeric, 0) AS {name}_sum,"
         f" {{sign}} * (({expression}) IS NOT NULL)::int AS {name}_count"
@@ -170,53 +135,6 @@ def _summary_changes(sources, zone, hours):
     return (
         f"SELECT {', '.join(DIMENSIONS)}, {sums} FROM ({rows}) AS changes"
         f" GROUP BY {GROUP_BY_DIMENSIONS} HAVING {nonzero}"
-    )
-
-
-def kpi_late(target, c, now):
-    """SQL (text) of "complaint ``{c}`` is late on ``target``" at the time ``now`` (SQL), never NULL."""
-    late, turns_late, deadline, _met = KPI_TARGETS[target]
-    return (
-        f"COALESCE((({late}) OR ({turns_late} AND NOT {{c}}is_done AND {{c}}is_paused IS NOT TRUE"
-        f" AND {deadline} < {now})), FALSE)"
-    ).format(c=c)
-
-
-def kpi_met(target, c):
-    """SQL (text) of "complaint ``{c}`` met ``target``" (acknowledged, answered, resolved)."""
-    return KPI_TARGETS[target][3].format(c=c)
-
-
-def kpi_measures(c, now, hours="{c}{column}"):
-    """SQL (text) of the KPI measures of :data:`KPI_MEASURES` of complaint ``{c}`` at the time ``now``.
-
-    Percentages on time are 0 (late), 100 (met) or NULL (neither yet); hours are the stored working
-    hours (``hours``: how to read column ``{column}``) once the target is met (the resolution's: once
-    closed).
-    """
-    measures = {}
-    for name, (target, column) in KPI_MEASURES.items():
-        if column is None:
-            measures[name] = f"CASE WHEN {kpi_late(target, c, now)} THEN 0.0 WHEN {kpi_met(target, c)} THEN 100.0 END"
-        else:
-            met = f"{c}date_closed IS NOT NULL" if target == "resolution" else kpi_met(target, c)
-            measures[name] = f"CASE WHEN {met} THEN {hours.format(c=c, column=column)} END"
-    return measures
-
-
-def kpi_due(c):
-    """SQL (text) of the first deadline past which complaint ``{c}``, if not paused, turns late.
-
-    NULL when done, or when no target can turn late with time (met, or already late whatever the time).
-    "Done" is part of the expression rather than of the index's condition: a query saying ``NOT is_done``
-    lets PostgreSQL read all the open complaints by their ``is_done`` index instead of these few.
-    """
-    return "CASE WHEN NOT {c}is_done THEN LEAST({dues}) END".format(
-        c=c,
-        dues=", ".join(
-            f"CASE WHEN ({turns_late}) AND ({late}) IS NOT TRUE THEN {deadline} END".format(c=c)
-            for late, turns_late, deadline, _met in KPI_TARGETS.values()
-        ),
     )
 
 
@@ -573,10 +491,10 @@ class ComplaintComplaint(models.Model):
             # The open complaints past a deadline not flagged yet: the KPI reads them live (their lateness
             # depends on the time of the read), a few rows to find among the open ones.
             f"DROP INDEX IF EXISTS {KPI_DUE_INDEX}",
-            f"""CREATE INDEX {KPI_DUE_INDEX} ON {table} (({kpi_due("")}))
+            f"""CREATE INDEX {KPI_DUE_INDEX} ON {table} (({sql_due("")}))
                  WHERE active AND is_paused IS NOT TRUE""",
             f"DROP STATISTICS IF EXISTS {KPI_DUE_STATISTICS}",
-            f"CREATE STATISTICS {KPI_DUE_STATISTICS} ON ({kpi_due('')}) FROM {table}",
+            f"CREATE STATISTICS {KPI_DUE_STATISTICS} ON ({sql_due('')}) FROM {table}",
         ]
         triggers = [
             f"""CREATE OR REPLACE FUNCTION {TRIGGER_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $body$

@@ -3,9 +3,10 @@ from datetime import datetime
 from odoo import Command
 from odoo.tests import tagged
 
+from odoo.addons.complaint_handling.tests.common import ComplaintCase
+
 from .. import uninstall_hook
 from ..models.complaint_count_summary import SUMMARY_VERSION
-from .common import ComplaintCase
 
 ZONE = "Asia/Ho_Chi_Minh"  # UTC+7: a local day starts at 17:00 UTC the day before
 

@@ -1,0 +1,1 @@
+from . import complaint_demo_history

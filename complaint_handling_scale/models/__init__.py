@@ -1,0 +1,2 @@
+from . import complaint_count_summary
+from . import complaint_kpi_report
