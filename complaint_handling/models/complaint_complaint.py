@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, create_index
 
 from .complaint_stage import COMPLAINT_STATES, DONE_STATES
+from .complaint_step import STEP_ACTIONS
 
 CHANNELS = [
     ("email", "E-mail"),
@@ -400,17 +401,16 @@ class ComplaintComplaint(models.Model):
         # Odoo checks a constraint only for the fields given: a client (RPC) that gives no contact
         # field at all would skip it.
         self._check_complainant_contact()
-        channels = dict(self._fields["channel"]._description_selection(self.env))
         self.env["complaint.step"].sudo().create(
             [
                 {
                     "complaint_id": complaint.id,
-                    "action": self.env._("Received"),
+                    "action": "received",
+                    "action_args": {"channel": complaint.channel},
                     "state_to": complaint.state,
                     "stage_id": complaint.stage_id.id,
                     "handler_id": complaint.user_id.id,
                     "team_id": complaint.team_id.id,
-                    "note": channels[complaint.channel],
                 }
                 for complaint in self
             ]
@@ -476,7 +476,7 @@ class ComplaintComplaint(models.Model):
         Here: a step for a new handler or team, and one for a change of whom the complaint is about.
         """
         if {"user_id", "team_id"} & set(vals):
-            self._log_step(self.env._("Assigned"))
+            self._log_step("assigned")
         if "objectivity" in before:
             notes = {}
             for complaint in self:
@@ -484,7 +484,7 @@ class ComplaintComplaint(models.Model):
                 if old != new:
                     notes[complaint.id] = f"{old} → {new}"
             if notes:
-                self.browse(notes)._log_step(self.env._("Persons or team complained about changed"), notes=notes)
+                self.browse(notes)._log_step("objectivity_changed", notes=notes)
 
     def _objectivity_label(self):
         """Who the complaint is about, as one line for the step history."""
@@ -550,11 +550,13 @@ class ComplaintComplaint(models.Model):
         number_format = f"%0{sequence.padding}d"
         return [prefix + number_format % number + suffix for (number,) in self.env.cr.fetchall()]
 
-    def _log_step(self, action, note=False, notes=None):
+    def _log_step(self, action, note=False, notes=None, args=None, args_of=None):
         """Append one line per complaint to the step history, without a change of state.
 
-        ``notes`` maps complaint ids to their own note; ``note`` is the note of the others.
-        Written as superuser: nobody writes the history directly.
+        ``action``: a code of ``complaint_step.STEP_ACTIONS``, stored as is and shown in the reader's
+        language, with its arguments ``args`` (``args_of``: per complaint id, for those that have their own).
+        ``notes`` maps complaint ids to their own note (what a person wrote, kept as written); ``note`` is
+        the note of the others. Written as superuser: nobody writes the history directly.
         """
         notes = notes or {}
         self.env["complaint.step"].sudo().create(
@@ -562,6 +564,7 @@ class ComplaintComplaint(models.Model):
                 {
                     "complaint_id": complaint.id,
                     "action": action,
+                    "action_args": (args_of or {}).get(complaint.id, args) or False,
                     "state_from": complaint.state,
                     "state_to": complaint.state,
                     "stage_id": complaint.stage_id.id,
@@ -691,7 +694,7 @@ class ComplaintComplaint(models.Model):
             # Through the model's write (as superuser), so that automation rules on the stage or state
             # and the aspects see the change.
             self.sudo().write(vals)
-        action = action or self._state_label(new_state)
+        action = action or new_state
         self.env["complaint.step"].sudo().create(
             [
                 {
@@ -707,18 +710,21 @@ class ComplaintComplaint(models.Model):
                 for complaint in self
             ]
         )
-        bodies = {}
-        for complaint in self:
-            body = Markup("<p>%s</p>") % self.env._(
-                "%(action)s: %(previous)s → %(target)s",
-                action=action,
-                previous=self._state_label(previous[complaint.id]),
-                target=self._state_label(new_state),
-            )
-            if notes[complaint.id]:
-                body += Markup("<p>%s</p>") % notes[complaint.id]
-            bodies[complaint.id] = body
-        self._message_log_batch(bodies=bodies)
+        # The chatter note, in each company's language (a permanent record, read by the whole team).
+        for part in self._split_by_job_lang(self):
+            label = part.env._(STEP_ACTIONS[action])
+            bodies = {}
+            for complaint in part:
+                body = Markup("<p>%s</p>") % part.env._(
+                    "%(action)s: %(previous)s → %(target)s",
+                    action=label,
+                    previous=part._state_label(previous[complaint.id]),
+                    target=part._state_label(new_state),
+                )
+                if notes[complaint.id]:
+                    body += Markup("<p>%s</p>") % notes[complaint.id]
+                bodies[complaint.id] = body
+            part._message_log_batch(bodies=bodies)
         self._on_state_changed(new_state, previous)
         return True
 
@@ -771,6 +777,37 @@ class ComplaintComplaint(models.Model):
             "context": {"default_complaint_ids": self.ids, "default_action": action},
         }
 
+    # --------------------------------------------------------- company language
+
+    @api.model
+    def _job_lang(self, company):
+        """The language of the permanent texts written for ``company`` (chatter notes, activities, digests).
+
+        Whoever acts (a Vietnamese visitor, a job running as OdooBot), what the team reads later is in the
+        company's language (its contact's), else the administrator's, else English. (The step history is
+        stored language-neutral and shown in the reader's language.)
+        """
+        installed = {code for code, _name in self.env["res.lang"].get_installed()}
+        admin = self.env.ref("base.user_admin", raise_if_not_found=False)
+        for lang in (company.sudo().partner_id.lang, admin and admin.sudo().lang):
+            if lang in installed:
+                return lang
+        return "en_US"
+
+    @api.model
+    def _split_by_job_lang(self, records):
+        """``records`` (of any model with a ``company_id``) split by the :meth:`_job_lang` of their company,
+        each part in that language: ``part.env._("...")`` is then the text in its company's language."""
+        by_lang = defaultdict(list)
+        for company, part in records.grouped("company_id").items():
+            by_lang[self._job_lang(company)].extend(part.ids)
+        current = records.env.lang or "en_US"
+        # A part already in its language keeps its environment (and the caches that go with it).
+        return [
+            records.browse(ids) if lang == current else records.browse(ids).with_context(lang=lang)
+            for lang, ids in by_lang.items()
+        ]
+
     # ------------------------------------------------------------------- actions
 
     def action_acknowledge(self):
@@ -781,24 +818,24 @@ class ComplaintComplaint(models.Model):
             by_method[ACKNOWLEDGEMENT_BY_CHANNEL.get(complaint.channel, "email")] |= complaint
         for method, complaints in by_method.items():
             complaints.acknowledgement_method = method
-        return self._change_state("acknowledged", action=self.env._("Acknowledged"))
+        return self._change_state("acknowledged")
 
     def action_assess(self):
         """Complete the initial assessment: classification, severity, scope (ISO 10002 7.5)."""
-        return self._change_state("assessed", action=self.env._("Assessed"))
+        return self._change_state("assessed")
 
     def action_reject(self):
         """Reject as out of scope / not a complaint, with the reason told to the complainant (7.5)."""
-        return self._change_state("rejected", action=self.env._("Rejected as out of scope"))
+        return self._change_state("rejected")
 
     def action_start_investigation(self):
         """Start, or go back to, the investigation (ISO 10002 7.6)."""
-        return self._change_state("investigating", action=self.env._("Investigation started"))
+        return self._change_state("investigating")
 
     def action_propose_response(self):
         """Propose the draft decision; above the approval limit it waits for a manager (7.7)."""
         # First the state (its check needs the decision still in draft), then the decisions.
-        self._change_state("response_proposed", action=self.env._("Response proposed"))
+        self._change_state("response_proposed")
         for complaint in self:
             current = complaint.decision_id
             earlier = complaint.decision_ids.filtered(
@@ -811,7 +848,7 @@ class ComplaintComplaint(models.Model):
     def action_communicate_decision(self):
         """Record that the decision was told to the complainant, with reasons and options (7.8)."""
         # First the state (its check needs the decision still approved), then the decisions.
-        self._change_state("decision_communicated", action=self.env._("Decision communicated"))
+        self._change_state("decision_communicated")
         self.decision_id._set_state("communicated", date_communicated=fields.Datetime.now())
         return True
 
@@ -819,7 +856,7 @@ class ComplaintComplaint(models.Model):
         """The complainant accepts the decision: the complaint can be closed (7.9)."""
         self._check_decision_awaiting_answer()
         self.decision_id._set_state("accepted", date_response=fields.Datetime.now())
-        self._log_step(self.env._("Decision accepted by the complainant"))
+        self._log_step("decision_accepted")
         return True
 
     def action_record_rejection(self):
@@ -835,8 +872,7 @@ class ComplaintComplaint(models.Model):
                 )
         self.decision_id._set_state("rejected", date_response=fields.Datetime.now())
         self._log_step(
-            self.env._("Decision rejected by the complainant"),
-            notes={complaint.id: complaint.decision_id.rejection_reason for complaint in self},
+            "decision_rejected", notes={complaint.id: complaint.decision_id.rejection_reason for complaint in self}
         )
         return True
 
@@ -853,23 +889,23 @@ class ComplaintComplaint(models.Model):
 
     def action_escalate(self):
         """Escalate to internal review or external dispute resolution (ISO 10003)."""
-        return self._change_state("escalated", action=self.env._("Escalated"))
+        return self._change_state("escalated")
 
     def action_close(self):
         """Close (7.9): needs a communicated decision, accepted by the complainant or a closing reason."""
-        return self._change_state("closed", action=self.env._("Closed"))
+        return self._change_state("closed")
 
     def action_withdraw(self, reason=None):
         """The complainant withdraws the complaint. Without a reason, asks for it."""
         if reason is None:
             return self._open_reason_wizard("withdraw")
-        return self._change_state("withdrawn", action=self.env._("Withdrawn"), reason=reason)
+        return self._change_state("withdrawn", reason=reason)
 
     def action_reopen(self, reason=None):
         """Reopen a closed, rejected or withdrawn complaint; its history is kept. Without a reason, asks for it."""
         if reason is None:
             return self._open_reason_wizard("reopen")
-        return self._change_state("reopened", action=self.env._("Reopened"), reason=reason)
+        return self._change_state("reopened", reason=reason)
 
     # ------------------------------------------------------------------- archiving
 
@@ -918,6 +954,5 @@ class ComplaintComplaint(models.Model):
         if not complaints:
             return True
         complaints.sudo().write({"active": active})
-        action = self.env._("Restored from the archive") if active else self.env._("Archived")
-        complaints._log_step(action, note=reason)
+        complaints._log_step("restored" if active else "archived", note=reason)
         return True

@@ -291,7 +291,7 @@ class ComplaintComplaint(models.Model):
         self.env["complaint.pause"].sudo().create(
             [{"complaint_id": complaint.id, "date_start": now, "reason": reason} for complaint in self]
         )
-        self._log_step(self.env._("Paused: waiting for the complainant"), note=reason)
+        self._log_step("paused", note=reason)
         return True
 
     def action_resume(self):
@@ -318,7 +318,7 @@ class ComplaintComplaint(models.Model):
         times = WorkingTimes()
         pauses = self.env["complaint.pause"].sudo().search([("complaint_id", "in", self.ids), ("date_end", "=", False)])
         open_pause = {pause.complaint_id.id: pause for pause in pauses}
-        notes = {}
+        args_of = {}
         for complaint in self:
             working = times[complaint._working_calendar()]
             hours = working.hours_between(complaint.date_paused, now)
@@ -331,8 +331,8 @@ class ComplaintComplaint(models.Model):
             complaint._write_timeliness(vals)
             if complaint.id in open_pause:
                 open_pause[complaint.id].write({"date_end": now, "hours": hours})
-            notes[complaint.id] = self.env._("%(hours).1f working hours paused", hours=hours)
-        self._log_step(self.env._("Resumed"), notes=notes)
+            args_of[complaint.id] = {"hours": round(hours, 2)}
+        self._log_step("resumed", args_of=args_of)
 
     def _extend(self, target, hours, reason):
         """Give more working time for ``target``, with the reason; counted apart from the pauses."""
@@ -354,10 +354,7 @@ class ComplaintComplaint(models.Model):
                     deadline_field: deadline and times[complaint._working_calendar()].plan(deadline, hours),
                 }
             )
-        label = dict(self.env["complaint.extension"]._fields["target"]._description_selection(self.env))[target]
-        self._log_step(
-            self.env._("Extended: %(target)s +%(hours).1f working hours", target=label, hours=hours), note=reason
-        )
+        self._log_step("extended", note=reason, args={"target": target, "hours": hours})
         return True
 
     def action_extend(self):

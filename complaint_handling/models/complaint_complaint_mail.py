@@ -1,5 +1,4 @@
 import logging
-from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.tools import SQL, formataddr, html2plaintext
@@ -103,36 +102,6 @@ class ComplaintComplaint(models.Model):
                 and (vals.get("complainant_email") or partner_emails.get(vals.get("partner_id")))
             )
         return vals_list
-
-    # ------------------------------------------------------------ job language
-
-    @api.model
-    def _job_lang(self, company):
-        """The language of the texts a scheduled job writes for ``company`` (history steps, chatter notes).
-
-        Jobs run as OdooBot or the superuser, without the language of the people who read these texts:
-        they are written in the company's language (its contact's), else the administrator's, else English.
-        """
-        installed = {code for code, _name in self.env["res.lang"].get_installed()}
-        admin = self.env.ref("base.user_admin", raise_if_not_found=False)
-        for lang in (company.sudo().partner_id.lang, admin and admin.sudo().lang):
-            if lang in installed:
-                return lang
-        return "en_US"
-
-    @api.model
-    def _split_by_job_lang(self, records):
-        """``records`` (of any model with a ``company_id``) split by the :meth:`_job_lang` of their company,
-        each part in that language: ``part.env._("...")`` is then the text in its company's language."""
-        by_lang = defaultdict(list)
-        for company, part in records.grouped("company_id").items():
-            by_lang[self._job_lang(company)].extend(part.ids)
-        current = records.env.lang or "en_US"
-        # A part already in its language keeps its environment (and the caches that go with it).
-        return [
-            records.browse(ids) if lang == current else records.browse(ids).with_context(lang=lang)
-            for lang, ids in by_lang.items()
-        ]
 
     # -------------------------------------------------------------- mail gateway
 
@@ -256,5 +225,5 @@ class ComplaintComplaint(models.Model):
         if sent:
             sent.write({"acknowledgement_method": "email"})
             for part in self._split_by_job_lang(sent):
-                part._change_state("acknowledged", action=part.env._("Acknowledged automatically (e-mail)"))
+                part._change_state("acknowledged", action="acknowledged_email")
         return sent

@@ -479,7 +479,7 @@ class ComplaintComplaint(models.Model):
             )
         complaint.partner_id = partner
         complaint.message_subscribe(partner_ids=partner.ids)
-        complaint._log_step(self.env._("E-mail address confirmed by the complainant"))
+        complaint._log_step("email_confirmed")
         return partner
 
     @api.model
@@ -643,7 +643,7 @@ class ComplaintComplaint(models.Model):
                     for complaint in complaints
                 ]
             )
-        complaints._change_state("escalated", action=self.env._("Escalated at the complainant's request"))
+        complaints._change_state("escalated", action="escalated_by_complainant")
         return True
 
     def _portal_schedule_handler_activity(self, summary):

@@ -306,22 +306,7 @@ class ComplaintComplaint(models.Model):
             records.append(("complaint.dispute", dispute_ids))
         env.invalidate_all()
         self._anonymise_thread_data(records, marker, html_marker)
-        # The history line, as ``_log_step`` writes it, in one INSERT.
-        cr.execute(
-            SQL(
-                """INSERT INTO complaint_step (complaint_id, company_id, date, user_id, action, state_from, state_to,
-                                              stage_id, handler_id, team_id, note, create_uid, create_date,
-                                              write_uid, write_date)
-                   SELECT id, company_id, %(now)s, %(uid)s, %(action)s, state, state, stage_id, user_id, team_id,
-                          %(note)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-                     FROM complaint_complaint WHERE id = ANY(%(ids)s) ORDER BY id""",
-                now=now,
-                uid=env.uid,
-                action=self.env._("Personal data anonymised"),
-                note=step_note,
-                ids=ids,
-            )
-        )
+        complaints._log_step("anonymised", note=step_note)
         env.invalidate_all()
         _logger.info("Anonymised %s complaints", len(complaints))
         return complaints

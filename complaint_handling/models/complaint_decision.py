@@ -96,7 +96,7 @@ class ComplaintDecision(models.Model):
                 )
             )
         proposed = self.filtered(lambda d: d.state != "draft") if changed else self.browse()
-        before = {decision.id: {name: decision._audit_value(name) for name in changed} for decision in proposed}
+        before = {decision.id: {name: decision[name] for name in changed} for decision in proposed}
         result = super().write(vals)
         if changed:
             # A waiting decision whose new amount is within the limit needs no approval any more;
@@ -107,24 +107,29 @@ class ComplaintDecision(models.Model):
         return result
 
     def _log_amendments(self, before, changed, approved):
-        """Write what changed in these proposed decisions into their complaints' step history."""
-        notes = {}
-        for decision in self:
-            lines = [
-                f"{decision._fields[name].get_description(self.env)['string']}: {before[decision.id][name]} → "
-                f"{decision._audit_value(name)}"
-                for name in changed
-                if before[decision.id][name] != decision._audit_value(name)
-            ]
-            if lines and decision in approved:
-                lines.append(self.env._("Approved without a manager: the amount is within the approval limit."))
-            if lines:
-                notes[decision.complaint_id.id] = "\n".join(lines)
-        if notes:
-            self.env["complaint.complaint"].browse(notes)._log_step(self.env._("Decision amended"), notes=notes)
+        """Write what changed in these proposed decisions into their complaints' step history.
 
-    def _audit_value(self, name):
-        value = self[name]
+        The note lists the terms, old → new, in the company's language (as the team reads it).
+        """
+        notes = {}
+        for part in self.env["complaint.complaint"]._split_by_job_lang(self):
+            for decision in part:
+                lines = [
+                    f"{decision._fields[name].get_description(part.env)['string']}: "
+                    f"{decision._audit_value(name, before[decision.id][name])} → "
+                    f"{decision._audit_value(name, decision[name])}"
+                    for name in changed
+                    if before[decision.id][name] != decision[name]
+                ]
+                if lines and decision in approved:
+                    lines.append(part.env._("Approved without a manager: the amount is within the approval limit."))
+                if lines:
+                    notes[decision.complaint_id.id] = "\n".join(lines)
+        if notes:
+            self.env["complaint.complaint"].browse(notes)._log_step("decision_amended", notes=notes)
+
+    def _audit_value(self, name, value):
+        """``value`` of term ``name`` as a line of the history shows it, in the environment's language."""
         if name == "remedy_type":
             return dict(self._fields[name]._description_selection(self.env)).get(value, "")
         if name == "amount":
@@ -152,9 +157,7 @@ class ComplaintDecision(models.Model):
             raise UserError(self.env._("Only decisions waiting for approval can be approved."))
         self.complaint_id.check_access("write")
         self._set_state("approved", approved_by_id=self.env.uid, date_approved=fields.Datetime.now())
-        self.complaint_id._log_step(
-            self.env._("Decision approved"), notes={d.complaint_id.id: d.display_name for d in self}
-        )
+        self.complaint_id._log_step("decision_approved", args_of={d.complaint_id.id: {"decision": d.id} for d in self})
         return True
 
     @api.depends("remedy_type", "amount")

@@ -138,33 +138,15 @@ class ComplaintEscalationLevel(models.Model):
         return fired
 
     def _log_steps(self, fired, now):
-        """The history lines "Escalation: <levels>" (``fired``: ``{level: complaints}``), as ``_log_step``
-        writes them, in one query: one line per complaint naming the levels fired on it in this run (they
-        fire together when a complaint is late for several at once)."""
-        names = defaultdict(list)  # complaint id -> names of the levels fired, in their order
+        """The history lines "Escalation: <levels>" (``fired``: ``{level: complaints}``): one line per complaint
+        naming the levels fired on it in this run (they fire together when a complaint is late for several at
+        once), stored language-neutral (the levels' ids)."""
+        levels_of = defaultdict(list)  # complaint id -> ids of the levels fired, in their order
         for level, complaints in fired.items():
             for complaint_id in complaints._ids:
-                names[complaint_id].append(level.name)
-        complaint_ids = list(names)
-        actions = [self.env._("Escalation: %(level)s", level="; ".join(names[cid])) for cid in complaint_ids]
-        self.env.cr.execute(
-            SQL(
-                """INSERT INTO complaint_step (complaint_id, company_id, date, user_id, action, state_from, state_to,
-                                              stage_id, handler_id, team_id, create_uid, create_date, write_uid,
-                                              write_date)
-                   SELECT c.id, c.company_id, %(now)s, %(uid)s, s.action, c.state, c.state, c.stage_id, c.user_id,
-                          c.team_id, %(uid)s, %(now)s, %(uid)s, %(now)s
-                     FROM unnest(%(ids)s::int[], %(actions)s::varchar[]) WITH ORDINALITY AS s(complaint_id, action, n)
-                     JOIN complaint_complaint c ON c.id = s.complaint_id
-                 ORDER BY s.n""",
-                now=now,
-                uid=self.env.uid,
-                ids=complaint_ids,
-                actions=actions,
-            )
-        )
-        self.env["complaint.step"].invalidate_model()
-        self.env["complaint.complaint"].browse(complaint_ids).invalidate_recordset(["step_ids"])
+                levels_of[complaint_id].append(level.id)
+        complaints = self.env["complaint.complaint"].sudo().browse(list(levels_of))
+        complaints._log_step("escalation", args_of={cid: {"levels": ids} for cid, ids in levels_of.items()})
 
     def _fire_activity_for_handler(self, complaints, messages, now, facts):
         """A to-do for each complaint's handler (or its team leader); the managers are told of those with neither.

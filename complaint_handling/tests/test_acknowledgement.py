@@ -64,7 +64,7 @@ class TestAcknowledgement(ComplaintMailCase):
         self.assertEqual(len(mail), 1, "one e-mail queued")
         self.assertEqual(mail.recipient_ids.email, "pat.unknown@client.example.org")
         step = complaint.step_ids.filtered(lambda s: s.state_to == "acknowledged")
-        self.assertEqual(step.action, "Acknowledged automatically (e-mail)")
+        self.assertEqual(step.action_label, "Acknowledged automatically (e-mail)")
 
     def test_acknowledgement_shows_the_expected_date_and_handler(self):
         complaint = self._create_complaint(
@@ -157,7 +157,8 @@ class TestAcknowledgement(ComplaintMailCase):
 
 @tagged("post_install", "-at_install")
 class TestJobLanguage(ComplaintMailCase):
-    """Texts written by scheduled jobs (no user language) are in the company's language."""
+    """Texts written by scheduled jobs (no user language) are in the company's language; the step history is
+    language-neutral, shown in the reader's language."""
 
     @classmethod
     def setUpClass(cls):
@@ -189,8 +190,11 @@ class TestJobLanguage(ComplaintMailCase):
         # The job runs without a language (as ``ir.cron`` does), the complainant reads English.
         self.Complaint.with_context(lang=None)._cron_send_acknowledgements()
         self.assertEqual(complaint.state, "acknowledged")
-        self.assertEqual(self._ack_step(complaint).action, "Tự động xác nhận đã nhận (email)")
-        # The chatter line of the change of state too.
+        step = self._ack_step(complaint)
+        self.assertEqual(step.action, "acknowledged_email", "stored language-neutral")
+        self.assertEqual(step.with_context(lang="vi_VN").action_label, "Tự động xác nhận đã nhận (email)")
+        self.assertEqual(step.with_context(lang="en_US").action_label, "Acknowledged automatically (e-mail)")
+        # The chatter line of the change of state is in the company's language.
         self.assertIn("Tự động xác nhận đã nhận (email)", complaint.message_ids[:1].body)
         # The acknowledgement e-mail itself stays in the complainant's language.
         ack = complaint.message_ids.filtered(lambda m: m.message_type == "comment")
@@ -214,10 +218,12 @@ class TestJobLanguage(ComplaintMailCase):
             sorted((part.env.lang or "en_US", part.ids) for part in parts), [("en_US", theirs.ids), ("vi_VN", mine.ids)]
         )
         self.Complaint._cron_send_acknowledgements()
-        self.assertEqual(self._ack_step(mine).action, "Tự động xác nhận đã nhận (email)")
-        self.assertEqual(self._ack_step(theirs).action, "Acknowledged automatically (e-mail)")
+        # The chatter notes in each company's language; the steps the same code for both.
+        self.assertIn("Tự động xác nhận đã nhận (email)", mine.message_ids[:1].body)
+        self.assertIn("Acknowledged automatically (e-mail)", theirs.message_ids[:1].body)
+        self.assertEqual((self._ack_step(mine) | self._ack_step(theirs)).mapped("action"), ["acknowledged_email"] * 2)
 
-    def test_anonymisation_job_writes_its_history_in_the_company_language(self):
+    def test_anonymisation_job_writes_its_note_in_the_company_language(self):
         self.company.complaint_retention_years = 5
         with freeze_time("2019-03-01 10:00:00"):
             complaint = self._create_complaint(channel="phone")
@@ -227,13 +233,32 @@ class TestJobLanguage(ComplaintMailCase):
         self.assertTrue(complaint.anonymised)
         step = complaint.step_ids.sorted("id")[-1:]
         self.assertEqual(
-            (step.action, step.note),
-            ("Dữ liệu cá nhân đã được ẩn danh hóa", "Dữ liệu cá nhân đã được xóa sau thời hạn lưu trữ"),
+            (step.action, step.with_context(lang="vi_VN").action_label, step.note),
+            ("anonymised", "Dữ liệu cá nhân đã được ẩn danh hóa", "Dữ liệu cá nhân đã được xóa sau thời hạn lưu trữ"),
         )
 
-    def test_complaint_from_the_mail_gateway_is_received_in_the_company_language(self):
+    def test_a_vietnamese_visitor_writes_nothing_vietnamese_into_the_history(self):
+        # The steps are stored language-neutral: each reader sees them in their own language.
         complaint = self._process(PLAIN)
-        self.assertEqual(complaint.step_ids.action, "Đã tiếp nhận")
+        step = complaint.step_ids
+        self.assertEqual((step.action, step.action_args), ("received", {"channel": "email"}))
+        self.assertEqual(step.with_context(lang="en_US").action_label, "Received: E-mail")
+        web = (
+            self.Complaint.with_user(self.env.ref("base.public_user"))
+            .with_context(lang="vi_VN")
+            ._portal_submit(
+                {
+                    "complainant_name": "Khách",
+                    "complainant_email": "khach@example.com",
+                    "subject": "Hỏng",
+                    "description": "Hỏng",
+                    "consent_data_processing": True,
+                },
+                company=self.company,
+            )
+        )
+        self.assertEqual(web.step_ids.action, "received")
+        self.assertEqual(web.step_ids.with_context(lang="en_US").action_label, "Received: Web Form")
 
 
 @tagged("post_install", "-at_install")
@@ -245,6 +270,7 @@ class TestJobLanguageEscalation(EscalationCase):
             complaint = self._complaint()
         self._run_cron("2026-03-20 11:00:00")  # the reminder and the leader's level are due
         self.assertEqual(self._fired(complaint), self.level_handler | self.level_leader)
-        actions = complaint.step_ids.filtered(lambda s: s.action.startswith("Leo thang")).mapped("action")
-        self.assertEqual(actions, ["Leo thang: Reminder; Leader"], "one line for the levels fired together")
-        self.assertFalse(complaint.step_ids.filtered(lambda s: s.action.startswith("Escalation")))
+        steps = complaint.step_ids.filtered(lambda s: s.action == "escalation")
+        self.assertEqual(len(steps), 1, "one line for the levels fired together")
+        self.assertEqual(steps.with_context(lang="vi_VN").action_label, "Leo thang: Reminder; Leader")
+        self.assertEqual(steps.with_context(lang="en_US").action_label, "Escalation: Reminder; Leader")

@@ -78,7 +78,7 @@ class TestAutomation(ComplaintCase):
         complaint.category_id = self.category_team_a
         self.assertEqual(complaint.team_id, self.team_a)
         self.assertFalse(complaint.user_id)
-        self.assertIn("Assigned", complaint.step_ids.mapped("action"))
+        self.assertIn("assigned", complaint.step_ids.mapped("action"))
 
     def test_switched_off_assignment_rule_does_nothing(self):
         self.rule_assign.active = False

@@ -62,7 +62,7 @@ class TestBatchCreate(ComplaintCase):
             self.assertTrue(complaint.date_ack_deadline and complaint.date_response_deadline)
             self.assertTrue(complaint.date_deadline)
             self.assertTrue(complaint.ack_pending)
-            self.assertEqual(complaint.step_ids.mapped("action"), ["Received"])
+            self.assertEqual(complaint.step_ids.mapped("action"), ["received"])
             self.assertEqual(len(self._creation_traces(complaint)), 1)
             self.assertIn(self.user.partner_id, complaint.message_partner_ids, "the creator follows it")
         # The shipped rule still fires on create, once, after the creation trace.

@@ -83,7 +83,7 @@ class TestDeadlines(TimelinessCase):
         self.assertEqual(complaint.date_ack_deadline, datetime(2026, 3, 10, 10, 0))
         self.assertEqual(complaint.date_deadline, datetime(2026, 3, 23, 10, 0))
         self.assertEqual(complaint.extension_hours, 0.0)
-        self.assertIn("Resumed", complaint.step_ids.mapped("action"))
+        self.assertIn("resumed", complaint.step_ids.mapped("action"))
         # The shift survives a recomputation of the deadlines (e.g. a new policy is chosen).
         complaint.policy_id = False
         complaint.policy_id = self.policy_default
@@ -240,7 +240,7 @@ class TestBreaches(TimelinessCase):
             # Even more time and a second closing: still one breach, still set.
             complaint.with_user(self.handler)._extend("resolution", 400, "Reopened: new analysis")
             self.assertTrue(complaint.resolution_breached)
-        steps = complaint.step_ids.filtered(lambda s: s.action == "Closed")
+        steps = complaint.step_ids.filtered(lambda s: s.action_label == "Closed")
         self.assertEqual(len(steps), 1)
 
 

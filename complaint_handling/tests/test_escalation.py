@@ -94,7 +94,7 @@ class TestEscalation(EscalationCase):
         to_managers = complaint.message_ids.filtered(lambda m: self.manager.partner_id in m.partner_ids)
         self.assertEqual(len(to_managers), 1)
         self.assertEqual(len(complaint.activity_ids), 1)
-        escalation_steps = complaint.step_ids.filtered(lambda s: s.action.startswith("Escalation"))
+        escalation_steps = complaint.step_ids.filtered(lambda s: s.action_label.startswith("Escalation"))
         self.assertEqual(len(escalation_steps), 3)
         self.assertFalse(complaint.date_next_escalation, "nothing left to escalate")
 
@@ -237,7 +237,7 @@ class TestEscalation(EscalationCase):
             complaint = self._complaint()
         self._run_cron("2026-04-30 10:00:00")
         self.assertTrue(complaint.resolution_breached and complaint.is_breached)
-        self.assertEqual(len(complaint.step_ids.filtered(lambda s: s.action == "Breach seen by a rule")), 1)
+        self.assertEqual(len(complaint.step_ids.filtered(lambda s: s.action_label == "Breach seen by a rule")), 1)
         self.assertEqual(self._fired(complaint), self.levels)
         self.assertFalse(complaint.date_next_escalation)
 
@@ -368,8 +368,8 @@ class TestEscalationQueries(EscalationCase):
                 self.assertEqual(inbox.res_partner_id, inbox_users.partner_id)
                 self.assertEqual(partner in inbox.res_partner_id, partner == leader)
             # The three levels fired together: one history line naming them.
-            (step,) = complaint.step_ids.filtered(lambda s: s.action.startswith("Escalation"))
-            self.assertEqual(step.action, "Escalation: " + "; ".join(self.levels.mapped("name")))
+            (step,) = complaint.step_ids.filtered(lambda s: s.action_label.startswith("Escalation"))
+            self.assertEqual(step.action_label, "Escalation: " + "; ".join(self.levels.mapped("name")))
             self.assertFalse(complaint.date_next_escalation)
             # The breach flags, written with the next date in one UPDATE, as the ORM would have.
             self.assertTrue(complaint.ack_breached and complaint.response_breached and complaint.resolution_breached)

@@ -294,7 +294,7 @@ class TestLifecycle(ComplaintCase):
         complaint = self._create_complaint(user=self.handler, team_id=self.team_a.id, user_id=self.handler.id)
         self.assertRecordValues(
             complaint.step_ids,
-            [{"action": "Received", "state_to": "received", "user_id": self.handler.id, "handler_id": self.handler.id}],
+            [{"action": "received", "state_to": "received", "user_id": self.handler.id, "handler_id": self.handler.id}],
         )
         expected = [
             ("received", "acknowledged", "Acknowledged"),
@@ -310,7 +310,8 @@ class TestLifecycle(ComplaintCase):
                 step,
                 [
                     {
-                        "action": action,
+                        "action_label": action,
+                        "action": state_to,
                         "state_from": state_from,
                         "state_to": state_to,
                         "user_id": self.handler.id,

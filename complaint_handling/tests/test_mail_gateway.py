@@ -180,7 +180,7 @@ class TestMailGateway(ComplaintMailCase):
         incoming = complaint.message_ids.filtered(lambda m: m.message_type == "email")
         self.assertEqual(len(incoming), 1, "the e-mail itself is in the chatter")
         self.assertEqual(incoming.email_from, '"Pat Unknown" <pat.unknown@client.example.org>')
-        self.assertEqual(complaint.step_ids.mapped("note"), ["E-mail"])
+        self.assertEqual(complaint.step_ids.mapped("action_label"), ["Received: E-mail"])
 
     def test_mail_from_known_sender_is_linked_to_the_contact(self):
         complaint = self._process(

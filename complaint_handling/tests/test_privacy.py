@@ -154,11 +154,11 @@ class TestPrivacy(ComplaintCase):
         self.assertFalse(complaint.message_partner_ids)
         # History: one more step, notes without personal data (the receipt's channel is kept).
         self.assertEqual(len(complaint.step_ids), steps_before + 1)
-        self.assertEqual(complaint.step_ids[0].action, "Personal data anonymised")
+        self.assertEqual(complaint.step_ids[0].action_label, "Personal data anonymised")
         receipt = complaint.step_ids.filtered(lambda s: not s.state_from)
-        self.assertEqual(receipt.note, "Other")
+        self.assertEqual(receipt.action_label, "Received: Other", "the receipt's channel is a statistic, kept")
         self.assertTrue(
-            all(not s.note or s.note in ("[anonymised]", "Other") or "retention" in s.note for s in complaint.step_ids)
+            all(not s.note or s.note == "[anonymised]" or "retention" in s.note for s in complaint.step_ids)
         )
         # The contact itself is not touched: it may be a customer with invoices.
         self.assertEqual(self.partner.email, "jane.complainer@example.com")
@@ -331,7 +331,7 @@ class TestPrivacy(ComplaintCase):
             with self.env.cr.savepoint() as savepoint:
                 # The work (the mail and rating data through their ORM, one call per kind of data) and the
                 # log, whatever the size; the rest reads the job's cron and the administrator's language.
-                with self.assertQueryCount(58):
+                with self.assertQueryCount(60):
                     before = self.env.cr.sql_log_count
                     self.assertEqual(Complaint._cron_anonymise(batch_size=size), size)
                     counts.append(self.env.cr.sql_log_count - before)
@@ -366,7 +366,9 @@ class TestPrivacy(ComplaintCase):
         for complaint in complaints:
             self.assertEqual(len(logs.filtered(lambda log, c=complaint: c.name in log.complaint_refs)), 1)
         self.assertEqual(
-            len(complaints.step_ids.filtered(lambda s: s.action == "Personal data anonymised")), 3, "one step each"
+            len(complaints.step_ids.filtered(lambda s: s.action_label == "Personal data anonymised")),
+            3,
+            "one step each",
         )
 
     # ------------------------------------------------------------------- erasure
@@ -616,12 +618,12 @@ class TestPrivacy(ComplaintCase):
         self._advance(complaint, "investigating")
         decision = self._create_decision(complaint, remedy_type="refund", amount=5000)
         decision.amount = 4000  # a draft: the handler's work in progress, not logged
-        self.assertNotIn("Decision amended", complaint.step_ids.mapped("action"))
+        self.assertNotIn("decision_amended", complaint.step_ids.mapped("action"))
         complaint.action_propose_response()
         self.assertEqual(decision.state, "to_approve")
         decision.with_user(self.handler).write({"amount": 900, "reasons": "Partial refund."})
         self.assertEqual(decision.state, "approved")
-        step = complaint.step_ids.filtered(lambda s: s.action == "Decision amended")
+        step = complaint.step_ids.filtered(lambda s: s.action_label == "Decision amended")
         self.assertEqual(len(step), 1)
         self.assertEqual(step.user_id, self.handler)
         self.assertIn("4,000.00", step.note)

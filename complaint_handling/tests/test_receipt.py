@@ -122,7 +122,7 @@ class TestReceipt(ComplaintCase):
         self.assertEqual(complaint.stage_id, self.env.ref("complaint_handling.complaint_stage_received"))
         self.assertRecordValues(
             complaint.step_ids.sudo(),
-            [{"action": "Received", "state_to": "received", "user_id": self.user.id, "note": "Phone"}],
+            [{"action_label": "Received: Phone", "state_to": "received", "user_id": self.user.id, "note": False}],
         )
         self.assertEqual(complaint.received_by_id, self.user)
         self.assertEqual(complaint.company_id, self.company)
@@ -148,7 +148,7 @@ class TestReceipt(ComplaintCase):
         steps = complaints.step_ids
         self.assertEqual(len(steps), 50)
         self.assertEqual(steps.complaint_id, complaints)
-        self.assertEqual(set(steps.mapped("action")), {"Received"})
+        self.assertEqual(set(steps.mapped("action")), {"received"})
         self.assertEqual(len(complaints.filtered(lambda c: c.team_id == self.team_a)), 33)
 
     def test_a_shared_category_has_a_default_team_per_company(self):

@@ -47,13 +47,13 @@ class TestArchiving(ComplaintCase):
         wizard.save().action_confirm()
         self.assertFalse(self.complaint.active)
         step = self.complaint.step_ids.sorted("id")[-1]
-        self.assertEqual(step.action, "Archived")
+        self.assertEqual(step.action_label, "Archived")
         self.assertEqual(step.note, "Registered twice: see the other complaint")
         self.assertEqual(step.user_id, self.manager)
         # Restoring is a step too.
         self.complaint.with_user(self.manager)._set_active(True, "It was not a duplicate")
         self.assertTrue(self.complaint.active)
-        self.assertEqual(self.complaint.step_ids.sorted("id")[-1].action, "Restored from the archive")
+        self.assertEqual(self.complaint.step_ids.sorted("id")[-1].action_label, "Restored from the archive")
 
     def test_archiving_needs_a_reason(self):
         with self.assertRaisesText(UserError, "Give the reason"):

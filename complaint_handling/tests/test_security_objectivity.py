@@ -56,7 +56,7 @@ class TestObjectivityFields(HttpCase, ComplaintCase, SecurityCaseMixin):
         self.complaint.with_user(self.manager).write({"subject_team_id": False})
         new_steps = self.complaint.step_ids.sorted("id")[steps:]
         self.assertEqual(len(new_steps), 2)
-        self.assertEqual(set(new_steps.mapped("action")), {"Persons or team complained about changed"})
+        self.assertEqual(set(new_steps.mapped("action_label")), {"Persons or team complained about changed"})
         self.assertIn("→", new_steps[0].note)
         self.assertIn(self.user2.name, new_steps[0].note)
         self.assertIn("Team B", new_steps[1].note.split("→")[0])

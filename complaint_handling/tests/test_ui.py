@@ -54,7 +54,7 @@ class TestComplaintUi(HttpCase):
         self.assertTrue(complaint.date_acknowledged)
         self.assertTrue(complaint.date_assessed)
         steps = complaint.step_ids.sorted("id")
-        self.assertEqual(steps.mapped("action"), ["Received", "Acknowledged", "Assessed"])
+        self.assertEqual(steps.mapped("action"), ["received", "acknowledged", "assessed"])
         self.assertEqual(steps.mapped("state_to"), ["received", "acknowledged", "assessed"])
         self.assertEqual(steps.user_id, self.handler)
 

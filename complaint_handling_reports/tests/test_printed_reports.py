@@ -212,7 +212,7 @@ class TestPrintedReports(ComplaintCase):
             self.assertIn(action, text)
         html = self.env["ir.actions.report"]._render_qweb_html(REPORT % "record", complaint.ids)[0].decode()
         for step in complaint.step_ids:
-            self.assertIn(step.action, html)
+            self.assertIn(step.action_label, html)
         self.assertIn(f"Messages ({len(complaint._report_messages())})", text)
         self.assertIn("Attachments (1)", text)
 
